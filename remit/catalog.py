@@ -1,0 +1,254 @@
+"""The catalogue: corridors and providers kept as data files, synced into the database.
+
+Country and currency *names* are never stored for display: Babel gives them in any
+language. Codes: countries by ISO 3166 alpha-3 (as the World Bank writes them) with
+alpha-2 beside them for URLs and Babel; currencies by ISO 4217.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_currency_precision, get_territory_currencies
+from sqlmodel import Session, select
+
+from .models import Corridor, Country, Currency, Provider
+from .vocab import FirmType
+
+# Codes the World Bank uses that are not in ISO 3166 (Kosovo has no ISO alpha-3).
+EXTRA_ALPHA3 = {"XKX": "XK", "KSV": "XK"}
+PREFERRED_ALPHA3 = {"XK": "XKX"}
+
+
+class CatalogError(ValueError):
+    """A catalogue data file is wrong; the message names the entry."""
+
+
+@cache
+def _alpha3_table() -> dict[str, str]:
+    aliases = get_global("territory_aliases")
+    table = {code: targets[0] for code, targets in aliases.items()
+             if len(code) == 3 and code.isalpha() and len(targets) == 1 and len(targets[0]) == 2}
+    table.update(EXTRA_ALPHA3)
+    return table
+
+
+def alpha2(iso3: str) -> str | None:
+    """ISO alpha-2 of an alpha-3 code, or None when there is none."""
+    return _alpha3_table().get(iso3.upper())
+
+
+def alpha3(iso2: str) -> str | None:
+    """ISO alpha-3 (World Bank spelling for Kosovo) of an alpha-2 code."""
+    iso2 = iso2.upper()
+    if iso2 in PREFERRED_ALPHA3:
+        return PREFERRED_ALPHA3[iso2]
+    matches = sorted(code for code, target in _alpha3_table().items() if target == iso2)
+    return matches[0] if matches else None
+
+
+def country_name(iso2: str, locale: str = "en") -> str:
+    """The country's name in a language, from Babel (the code itself if Babel has none)."""
+    try:
+        return Locale.parse(locale).territories.get(iso2.upper(), iso2.upper())
+    except (UnknownLocaleError, ValueError):
+        return iso2.upper()
+
+
+def currency_name(code: str, locale: str = "en") -> str:
+    """The currency's name in a language, from Babel."""
+    try:
+        return Locale.parse(locale).currencies.get(code.upper(), code.upper())
+    except (UnknownLocaleError, ValueError):
+        return code.upper()
+
+
+def is_currency(code: str) -> bool:
+    """Whether Babel knows this ISO 4217 code."""
+    return bool(re.fullmatch(r"[A-Z]{3}", code)) and code in Locale("en").currencies
+
+
+def local_currency(iso2: str | None) -> str | None:
+    """The currency in use in a territory today, per CLDR."""
+    if not iso2:
+        return None
+    currencies = get_territory_currencies(iso2)
+    return currencies[0] if currencies else None
+
+
+def slugify(name: str) -> str:
+    """A lowercase, hyphenated identifier: 'Western Union' -> 'western-union'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "provider"
+
+
+# --- upserts shared by the catalogue sync and the importers ----------------------------
+
+
+def ensure_currency(session: Session, code: str) -> Currency:
+    """The currency row for a code, created with Babel's minor units when missing."""
+    currency = session.get(Currency, code)
+    if currency is None:
+        currency = Currency(code=code, minor_units=get_currency_precision(code))
+        session.add(currency)
+        session.flush()
+    return currency
+
+
+def ensure_country(session: Session, iso3: str, fallback_name: str | None = None) -> Country:
+    """The country row for an alpha-3 code, created from Babel's data when missing."""
+    country = session.get(Country, iso3)
+    if country is None:
+        iso2 = alpha2(iso3)
+        currency = local_currency(iso2)
+        if currency:
+            ensure_currency(session, currency)
+        name = country_name(iso2) if iso2 else (fallback_name or iso3)
+        country = Country(iso3=iso3, iso2=iso2, name=name, currency_code=currency)
+        session.add(country)
+        session.flush()
+    return country
+
+
+# --- the data files ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorridorEntry:
+    source_iso2: str
+    destination_iso2: str
+    send_currency: str
+    receive_currency: str
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    slug: str
+    name: str
+    firm_type: str
+    website: str | None
+
+
+def _read_toml(name: str) -> dict:
+    return tomllib.loads(resources.files("remit.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+def load_corridor_entries(data: dict | None = None) -> list[CorridorEntry]:
+    """Read and check corridors.toml (or the given parsed data)."""
+    data = _read_toml("corridors.toml") if data is None else data
+    entries = []
+    for number, item in enumerate(data.get("corridor", []), start=1):
+        where = f"corridor {number} ({item.get('from')}-{item.get('to')})"
+        try:
+            entry = CorridorEntry(item["from"].upper(), item["to"].upper(),
+                                  item["send_currency"].upper(), item["receive_currency"].upper())
+        except KeyError as missing:
+            raise CatalogError(f"{where}: missing {missing}") from None
+        for code in (entry.source_iso2, entry.destination_iso2):
+            if alpha3(code) is None:
+                raise CatalogError(f"{where}: unknown country code {code}")
+        for code in (entry.send_currency, entry.receive_currency):
+            if not is_currency(code):
+                raise CatalogError(f"{where}: unknown currency code {code}")
+        if entry.source_iso2 == entry.destination_iso2:
+            raise CatalogError(f"{where}: a corridor joins two different countries")
+        entries.append(entry)
+    return entries
+
+
+def load_provider_entries(data: dict | None = None) -> list[ProviderEntry]:
+    """Read and check providers.toml (or the given parsed data)."""
+    data = _read_toml("providers.toml") if data is None else data
+    entries = []
+    for number, item in enumerate(data.get("provider", []), start=1):
+        where = f"provider {number} ({item.get('slug')})"
+        try:
+            entry = ProviderEntry(item["slug"], item["name"], item["firm_type"], item.get("website"))
+        except KeyError as missing:
+            raise CatalogError(f"{where}: missing {missing}") from None
+        if entry.slug != slugify(entry.slug):
+            raise CatalogError(f"{where}: slug must be lowercase letters, digits and hyphens")
+        if entry.firm_type not in set(FirmType):
+            raise CatalogError(f"{where}: unknown firm_type {entry.firm_type}")
+        entries.append(entry)
+    return entries
+
+
+@dataclass
+class SyncReport:
+    """What a catalogue sync changed, per kind of row."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        target = self.created if created else self.updated
+        target[kind] = target.get(kind, 0) + 1
+
+
+def sync_catalog(session: Session) -> SyncReport:
+    """Bring the database in line with the data files; running it twice changes nothing.
+
+    Corridors and providers dropped from the files are kept (quotes refer to them) but
+    marked as no longer in the catalogue.
+    """
+    report = SyncReport()
+    wanted = set()
+    for entry in load_corridor_entries():
+        key = (alpha3(entry.source_iso2), alpha3(entry.destination_iso2))
+        wanted.add(key)
+        _sync_corridor(session, entry, key, report)
+    for corridor in session.exec(select(Corridor).where(Corridor.in_catalog)):
+        if (corridor.source_country, corridor.destination_country) not in wanted:
+            corridor.in_catalog = False
+            report.count("corridor", created=False)
+    slugs = set()
+    for entry in load_provider_entries():
+        slugs.add(entry.slug)
+        _sync_provider(session, entry, report)
+    for provider in session.exec(select(Provider).where(Provider.in_catalog)):
+        if provider.slug not in slugs:
+            provider.in_catalog = False
+            report.count("provider", created=False)
+    session.flush()
+    return report
+
+
+def _sync_corridor(session: Session, entry: CorridorEntry, key: tuple[str, str],
+                   report: SyncReport) -> None:
+    for iso3 in key:
+        if session.get(Country, iso3) is None:
+            ensure_country(session, iso3)
+            report.count("country", created=True)
+    for code in (entry.send_currency, entry.receive_currency):
+        ensure_currency(session, code)
+    corridor = session.exec(select(Corridor).where(
+        Corridor.source_country == key[0], Corridor.destination_country == key[1])).first()
+    values = {"send_currency": entry.send_currency, "receive_currency": entry.receive_currency,
+              "in_catalog": True}
+    if corridor is None:
+        session.add(Corridor(source_country=key[0], destination_country=key[1], **values))
+        report.count("corridor", created=True)
+    elif any(getattr(corridor, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(corridor, name, value)
+        report.count("corridor", created=False)
+
+
+def _sync_provider(session: Session, entry: ProviderEntry, report: SyncReport) -> None:
+    provider = session.exec(select(Provider).where(Provider.slug == entry.slug)).first()
+    values = {"name": entry.name, "firm_type": entry.firm_type, "website": entry.website,
+              "in_catalog": True}
+    if provider is None:
+        session.add(Provider(slug=entry.slug, **values))
+        report.count("provider", created=True)
+    elif any(getattr(provider, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(provider, name, value)
+        report.count("provider", created=False)

@@ -1,0 +1,185 @@
+"""The ``remit`` command: Flask's own commands (run, routes, shell) plus remit's.
+
+Every command reports bad input as one line naming the argument or row, and exits
+non-zero; nothing is written half-way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .config import ConfigError
+from .db import get_engine, transaction
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+
+
+main = FlaskGroup(create_app=_create_app, help="remit: remittance prices and financial literacy.")
+
+
+def init_app(app: Flask) -> None:
+    """Register remit's commands on the app's CLI group."""
+    for command in (db_group, catalog_group, import_group, export_group, demo):
+        app.cli.add_command(command)
+
+
+# --- remit db ---------------------------------------------------------------------------
+
+
+@click.group("db")
+def db_group() -> None:
+    """Build and upgrade the database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the schema (SQLite or PostgreSQL)."""
+    from .migrate import current_revision, upgrade
+
+    upgrade(get_engine(), revision)
+    click.echo(f"database at revision {current_revision(get_engine())}")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the schema revision of the database and of this remit."""
+    from .migrate import current_revision, head_revision
+
+    click.echo(f"database: {current_revision(get_engine()) or 'empty'}; newest: {head_revision()}")
+
+
+# --- remit catalog ------------------------------------------------------------------------
+
+
+@click.group("catalog")
+def catalog_group() -> None:
+    """The corridors and providers remit covers."""
+
+
+@catalog_group.command("sync")
+@with_appcontext
+def catalog_sync() -> None:
+    """Load corridors and providers from the package's data files (idempotent)."""
+    from .catalog import CatalogError, sync_catalog
+
+    try:
+        with transaction() as session:
+            report = sync_catalog(session)
+    except CatalogError as error:
+        raise click.ClickException(f"catalogue: {error}") from None
+    kinds = sorted(set(report.created) | set(report.updated))
+    summary = ", ".join(f"{kind}: {report.created.get(kind, 0)} new, "
+                        f"{report.updated.get(kind, 0)} updated" for kind in kinds)
+    click.echo(f"catalogue in sync ({summary or 'nothing changed'})")
+
+
+# --- remit import ---------------------------------------------------------------------------
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import external datasets."""
+
+
+@import_group.command("rpw")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encoding", default="utf-8-sig", show_default=True, help="Text encoding of a CSV file.")
+@click.option("--dry-run", is_flag=True, help="Check and count everything, then write nothing.")
+@click.option("--strict", is_flag=True, help="Refuse the whole file if any row is rejected.")
+@with_appcontext
+def import_rpw_command(file: Path, encoding: str, dry_run: bool, strict: bool) -> None:
+    """Import the World Bank RPW dataset (.xlsx workbook or CSV in its layout)."""
+    from .rpw import RpwFileError, import_rpw
+
+    try:
+        report = import_rpw(get_engine(), file, Path(current_app.config["ARCHIVE_PATH"]),
+                            encoding=encoding, dry_run=dry_run, strict=strict)
+    except (RpwFileError, LookupError) as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    for location, reason in report.rejected:
+        click.echo(f"rejected {location}: {reason}", err=True)
+    if strict and report.rejected:
+        raise click.ClickException(f"{len(report.rejected)} rows rejected; nothing imported (--strict)")
+    created = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}"
+                        for kind, count in report.created.items() if count)
+    click.echo(f"{'checked' if dry_run else 'imported'} {file.name} (sha256 {report.raw_sha256[:12]}): "
+               f"{report.rows} rows, {report.quotes_added} quotes added, "
+               f"{report.quotes_already_present} already present, {len(report.rejected)} rejected"
+               + (f"; created {created}" if created else ""))
+
+
+# --- remit export ------------------------------------------------------------------------------
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export data for research."""
+
+
+@export_group.command("quotes")
+@click.option("--corridor", help="Only this corridor, as ISO3 pair: RUS-TJK.")
+@click.option("--source", help="Only quotes from this source, e.g. rpw.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Collected on or after YYYY-MM-DD.")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@with_appcontext
+def export_quotes(corridor: str | None, source: str | None, since, output_format: str) -> None:
+    """Stream quotes to standard output, one row per quote and amount."""
+    import re
+
+    from .db import get_session
+    from .export import QuoteFilter, export_rows, write_csv, write_json
+    from .queries import find_corridor, quote_sources
+
+    session = get_session()
+    corridor_row = None
+    if corridor is not None:
+        if not re.fullmatch(r"[A-Za-z]{3}-[A-Za-z]{3}", corridor):
+            raise click.BadParameter(f"{corridor!r} is not an ISO3 pair such as RUS-TJK",
+                                     param_hint="--corridor")
+        corridor_row = find_corridor(session, corridor)
+        if corridor_row is None:
+            raise click.BadParameter(f"unknown corridor {corridor.upper()}", param_hint="--corridor")
+    if source is not None and source not in quote_sources(session):
+        known = ", ".join(quote_sources(session)) or "none yet"
+        raise click.BadParameter(f"unknown source {source!r} (sources with quotes: {known})",
+                                 param_hint="--source")
+    filters = QuoteFilter(corridor=corridor_row, source=source, since=since.date() if since else None)
+    writer = write_csv if output_format == "csv" else write_json
+    writer(export_rows(session, filters), sys.stdout)
+
+
+# --- remit demo ------------------------------------------------------------------------------------
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@with_appcontext
+def demo(host: str, port: int) -> None:
+    """Prepare the database and serve the site on the embedded default (SQLite)."""
+    from werkzeug.serving import run_simple
+
+    from .catalog import sync_catalog
+    from .migrate import upgrade
+
+    upgrade(get_engine())
+    with transaction() as session:
+        sync_catalog(session)
+    click.echo(f"database ready at {current_app.config['DATABASE_URL']}")
+    run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -1,0 +1,125 @@
+"""Every setting of remit, once, with its default and what it is for.
+
+Precedence, highest first: the mapping given to ``create_app(config)``, the environment
+variable ``REMIT_<NAME>``, the default below. Values are parsed and checked at start-up so
+that a typo fails loudly at once instead of at the first request that needs the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "REMIT_"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def parse_bool(text: str) -> bool:
+    """Read the usual spellings of yes and no."""
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def parse_positive_int(text: str) -> int:
+    """An integer greater than zero."""
+    value = int(text)
+    if value <= 0:
+        raise ValueError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name (without prefix), default, parser and one line of help."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", None, str,
+            "SQLAlchemy URL of the database; default: SQLite file remit.db in the instance folder"),
+    Setting("SECRET_KEY", None, str,
+            "signs sessions; generated once into the instance folder when unset (not in production)"),
+    Setting("PRODUCTION", False, parse_bool,
+            "production mode: refuse to start without an explicit SECRET_KEY"),
+    Setting("SQLITE_BUSY_TIMEOUT_MS", 5000, parse_positive_int,
+            "how long SQLite waits for a lock held by another process before failing"),
+    Setting("ARCHIVE_PATH", None, str,
+            "folder for raw responses and imported files, content-addressed; default: instance/archive"),
+    Setting("QUOTE_MAX_AGE_DAYS", 14, parse_positive_int,
+            "quotes older than this many days are left out of rankings"),
+    Setting("SQL_ECHO", False, parse_bool,
+            "log every SQL statement (debugging only)"),
+)
+
+
+def load_settings(instance_path: str, overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Resolve every setting to its final value, or raise ConfigError naming the bad one."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides.pop(setting.name)
+            continue
+        raw = environ.get(ENV_PREFIX + setting.name)
+        if raw is None:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{ENV_PREFIX}{setting.name}: {error}") from None
+    values.update(overrides)  # extra keys (e.g. TESTING) pass through to Flask untouched
+    _fill_derived_defaults(values, Path(instance_path))
+    return values
+
+
+def _fill_derived_defaults(values: dict[str, Any], instance: Path) -> None:
+    """Defaults that depend on the instance folder, and the secret-key rule."""
+    if not values.get("DATABASE_URL"):
+        values["DATABASE_URL"] = f"sqlite:///{instance / 'remit.db'}"
+    if not values.get("ARCHIVE_PATH"):
+        values["ARCHIVE_PATH"] = str(instance / "archive")
+    if not values.get("SECRET_KEY"):
+        if values["PRODUCTION"]:
+            raise ConfigError(
+                f"{ENV_PREFIX}SECRET_KEY must be set in production "
+                f"({ENV_PREFIX}PRODUCTION is on); refusing to start with a generated key")
+        values["SECRET_KEY"] = instance_secret_key(instance)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the key kept in the instance folder, creating it (mode 0600) on first use."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def default_instance_path() -> str | None:
+    """REMIT_INSTANCE_PATH when set; otherwise Flask's own default is used."""
+    return os.environ.get(ENV_PREFIX + "INSTANCE_PATH") or None

@@ -1,0 +1,159 @@
+"""The data model in one place.
+
+Catalogue: currencies, countries, corridors, providers and their services. Observations:
+quotes (append-only price observations) and reference rates, each traceable to its source
+and to the raw response archived under its sha256. Operations: collection runs.
+
+Conventions: money and rates are ``Decimal`` (``remit.types.Money`` / ``Rate``), times are
+aware UTC (``UTCDateTime``); coded attributes hold the values of ``remit.vocab``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .types import Money, Rate, UTCDateTime, utcnow
+from .vocab import FeeMode, RunStatus, Speed
+
+
+class Currency(SQLModel, table=True):
+    """An ISO 4217 currency; names come from Babel in the reader's language."""
+
+    code: str = Field(primary_key=True, max_length=3)
+    minor_units: int = Field(default=2)
+
+
+class Country(SQLModel, table=True):
+    """A country by ISO 3166 alpha-3 (as RPW codes it), with alpha-2 for URLs and Babel."""
+
+    iso3: str = Field(primary_key=True, max_length=3)
+    iso2: str | None = Field(default=None, max_length=2, unique=True)
+    name: str = Field(max_length=120)  # English fallback where Babel has no name
+    currency_code: str | None = Field(default=None, foreign_key="currency.code", max_length=3)
+
+
+class Corridor(SQLModel, table=True):
+    """A sending country to a receiving country, with the usual currencies of each side."""
+
+    __table_args__ = (UniqueConstraint("source_country", "destination_country"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_country: str = Field(foreign_key="country.iso3", max_length=3)
+    destination_country: str = Field(foreign_key="country.iso3", max_length=3)
+    send_currency: str = Field(foreign_key="currency.code", max_length=3)
+    receive_currency: str = Field(foreign_key="currency.code", max_length=3)
+    in_catalog: bool = Field(default=False)  # one of remit's own corridors, not only imported
+    enabled: bool = Field(default=True)
+
+    @property
+    def key(self) -> str:
+        """The corridor as researchers write it: ISO3 pair with a hyphen, e.g. RUS-TJK."""
+        return f"{self.source_country}-{self.destination_country}"
+
+
+class Provider(SQLModel, table=True):
+    """A bank, money transfer operator, post office, mobile operator or digital service."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=80)
+    name: str = Field(max_length=200)
+    firm_type: str = Field(max_length=32)
+    website: str | None = Field(default=None, max_length=300)
+    in_catalog: bool = Field(default=False)
+
+
+class Service(SQLModel, table=True):
+    """One way of sending with one provider in one corridor, as RPW distinguishes them."""
+
+    __table_args__ = (
+        UniqueConstraint("provider_id", "corridor_id", "payment_instrument", "access_point",
+                         "pickup_method", "speed", name="uq_service_attributes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    corridor_id: int = Field(foreign_key="corridor.id", index=True)
+    payment_instrument: str = Field(max_length=32)
+    access_point: str = Field(max_length=32)
+    pickup_method: str = Field(max_length=32)
+    speed: str = Field(default=Speed.UNKNOWN, max_length=32)
+    receiving_network_coverage: str | None = Field(default=None, max_length=80)
+
+
+class CollectionRun(SQLModel, table=True):
+    """One run of one source (a collector or an import): what it did and how it ended."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40, index=True)
+    kind: str = Field(max_length=16)  # rates, quotes or import
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default=RunStatus.RUNNING, max_length=16)
+    stored: int = Field(default=0)
+    quarantined: int = Field(default=0)
+    rejected: int = Field(default=0)
+    http_calls: int = Field(default=0)
+    bytes: int = Field(default=0)
+    error: str | None = Field(default=None, sa_type=Text)
+    raw_sha256: str | None = Field(default=None, max_length=64)
+
+
+class Quote(SQLModel, table=True):
+    """One observed price for one send amount: append-only, never updated in place.
+
+    ``exchange_rate`` and ``reference_rate`` are both "units of receive_currency per unit
+    of send_currency". A missing ``exchange_rate`` means the provider did not disclose it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("source", "source_ref", name="uq_quote_source_ref"),
+        Index("ix_quote_service_collected", "service_id", "collected_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id")
+    run_id: int | None = Field(default=None, foreign_key="collectionrun.id", index=True)
+    source: str = Field(max_length=40)
+    source_ref: str | None = Field(default=None, max_length=200)
+    reported_provider: str | None = Field(default=None, max_length=200)  # firm name as the source writes it
+    collection_method: str = Field(max_length=32)
+    collected_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    source_dated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    period: str = Field(max_length=6, index=True)  # calendar quarter, e.g. 2025Q3
+    send_amount: Decimal = Field(sa_type=Money())
+    send_currency: str = Field(max_length=3)
+    amount_tier: int | None = Field(default=None)  # 200 or 500 (USD equivalent), else empty
+    fee: Decimal = Field(sa_type=Money())
+    fee_currency: str = Field(max_length=3)
+    fee_mode: str = Field(default=FeeMode.UNKNOWN, max_length=16)
+    receiving_fee: Decimal | None = Field(default=None, sa_type=Money())
+    exchange_rate: Decimal | None = Field(default=None, sa_type=Rate())
+    received_amount: Decimal | None = Field(default=None, sa_type=Money())  # as stated by the source
+    receive_currency: str = Field(max_length=3)
+    reference_rate: Decimal | None = Field(default=None, sa_type=Rate())
+    reference_rate_source: str | None = Field(default=None, max_length=40)
+    reference_rate_date: date | None = Field(default=None)
+    transparent: bool = Field(default=True)
+    promotional: bool = Field(default=False)
+    indicative: bool = Field(default=False)
+    raw_sha256: str | None = Field(default=None, max_length=64)
+
+
+class ReferenceRate(SQLModel, table=True):
+    """An official or market rate: 1 ``base`` = ``rate`` ``quote``, as of a date."""
+
+    __table_args__ = (UniqueConstraint("source", "base", "quote", "as_of", name="uq_rate"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40)
+    base: str = Field(max_length=3)
+    quote: str = Field(max_length=3)
+    rate: Decimal = Field(sa_type=Rate())
+    as_of: date = Field(index=True)
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    raw_sha256: str | None = Field(default=None, max_length=64)
+    run_id: int | None = Field(default=None, foreign_key="collectionrun.id")

@@ -1,0 +1,89 @@
+"""Column types that keep money exact and times in UTC on every database.
+
+SQLite has no decimal type: SQLAlchemy's Numeric goes through float there. ``Money`` and
+``Rate`` store the exact decimal text on SQLite and NUMERIC(p, s) on PostgreSQL, so a
+``Decimal`` always comes back as the same ``Decimal``. Sorting or summing these columns in
+SQL is therefore only meaningful on PostgreSQL: do arithmetic in Python (``remit.costs``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, Numeric, String
+from sqlalchemy.types import TypeDecorator
+
+
+class ExactDecimal(TypeDecorator):
+    """Decimal stored without loss: NUMERIC(p, s) on PostgreSQL, text on SQLite."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"expected Decimal, got {type(value).__name__}: money is never float")
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite amount")
+        if value and value.adjusted() >= self.precision - self.scale:
+            raise ValueError(f"{value} has too many digits for this column")
+        # the same rounding on every database: to the column's scale, half to even
+        value = value.quantize(Decimal(1).scaleb(-self.scale))
+        if dialect.name == "sqlite":
+            return format(value.normalize(), "f")
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(value) if isinstance(value, str) else value
+
+
+def Money() -> ExactDecimal:  # noqa: N802 - reads like a type in model declarations
+    """Amounts and fees: up to 10^17 with 6 decimals (covers UZS and TND alike)."""
+    return ExactDecimal(24, 6)
+
+
+def Rate() -> ExactDecimal:  # noqa: N802
+    """Exchange rates: 12 decimals, enough for 0.000012 USD per UZS."""
+    return ExactDecimal(28, 12)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes; naive values are refused, not guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: times must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
