@@ -2,7 +2,8 @@
 
 Country and currency *names* are never stored for display: Babel gives them in any
 language. Codes: countries by ISO 3166 alpha-3 (as the World Bank writes them) with
-alpha-2 beside them for URLs and Babel; currencies by ISO 4217.
+alpha-2 beside them for URLs and Babel, converted with pycountry (ISO 3166 itself; CLDR's
+alias table mixes in withdrawn codes such as DDR); currencies by ISO 4217.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 
+import pycountry
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
 from babel.numbers import get_currency_precision, get_territory_currencies
 from sqlmodel import Session, select
 
@@ -30,18 +30,13 @@ class CatalogError(ValueError):
     """A catalogue data file is wrong; the message names the entry."""
 
 
-@cache
-def _alpha3_table() -> dict[str, str]:
-    aliases = get_global("territory_aliases")
-    table = {code: targets[0] for code, targets in aliases.items()
-             if len(code) == 3 and code.isalpha() and len(targets) == 1 and len(targets[0]) == 2}
-    table.update(EXTRA_ALPHA3)
-    return table
-
-
 def alpha2(iso3: str) -> str | None:
     """ISO alpha-2 of an alpha-3 code, or None when there is none."""
-    return _alpha3_table().get(iso3.upper())
+    iso3 = iso3.upper()
+    if iso3 in EXTRA_ALPHA3:
+        return EXTRA_ALPHA3[iso3]
+    country = pycountry.countries.get(alpha_3=iso3) if len(iso3) == 3 else None
+    return country.alpha_2 if country else None
 
 
 def alpha3(iso2: str) -> str | None:
@@ -49,8 +44,8 @@ def alpha3(iso2: str) -> str | None:
     iso2 = iso2.upper()
     if iso2 in PREFERRED_ALPHA3:
         return PREFERRED_ALPHA3[iso2]
-    matches = sorted(code for code, target in _alpha3_table().items() if target == iso2)
-    return matches[0] if matches else None
+    country = pycountry.countries.get(alpha_2=iso2) if len(iso2) == 2 else None
+    return country.alpha_3 if country else None
 
 
 def country_name(iso2: str, locale: str = "en") -> str:

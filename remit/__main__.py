@@ -1,0 +1,5 @@
+"""``python -m remit`` is the ``remit`` command."""
+
+from .cli import main
+
+main()
