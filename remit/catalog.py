@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 import pycountry
@@ -66,7 +67,12 @@ def currency_name(code: str, locale: str = "en") -> str:
 
 def is_currency(code: str) -> bool:
     """Whether Babel knows this ISO 4217 code."""
-    return bool(re.fullmatch(r"[A-Z]{3}", code)) and code in Locale("en").currencies
+    return code in _currency_codes()
+
+
+@cache
+def _currency_codes() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").currencies if len(code) == 3 and code.isupper())
 
 
 def local_currency(iso2: str | None) -> str | None:
@@ -77,6 +83,7 @@ def local_currency(iso2: str | None) -> str | None:
     return currencies[0] if currencies else None
 
 
+@cache
 def slugify(name: str) -> str:
     """A lowercase, hyphenated identifier: 'Western Union' -> 'western-union'."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -36,15 +36,14 @@ class ExactDecimal(TypeDecorator):
             return None
         if not isinstance(value, Decimal):
             raise TypeError(f"expected Decimal, got {type(value).__name__}: money is never float")
-        if not value.is_finite():
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int):
             raise ValueError(f"{value} is not a finite amount")
+        if exponent < -self.scale:  # the same rounding on every database: half to even
+            value = value.quantize(Decimal(1).scaleb(-self.scale))
         if value and value.adjusted() >= self.precision - self.scale:
             raise ValueError(f"{value} has too many digits for this column")
-        # the same rounding on every database: to the column's scale, half to even
-        value = value.quantize(Decimal(1).scaleb(-self.scale))
-        if dialect.name == "sqlite":
-            return format(value.normalize(), "f")
-        return value
+        return str(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:

@@ -11,19 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from .. import archive
+from ..db import BulkInserter
 from ..catalog import alpha2, ensure_country, ensure_currency, local_currency, slugify
 from ..models import CollectionRun, Corridor, Country, Provider, Quote, Service
 from ..types import utcnow
 from ..vocab import CollectionMethod, FeeMode, RunStatus
-from .parse import RowError, RpwRecord, parse_row
-from .read import RpwFileError, read_rows
+from .parse import RowError, RpwRecord, ServiceAttributes, parse_row
+from .read import RawRow, RpwFileError, read_rows
 
 SOURCE = "rpw"
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+_RPW_IMPORT = CollectionMethod.RPW_IMPORT.value
+_FEE_MODE = FeeMode.UNKNOWN.value  # RPW does not record whether the fee is on top or deducted
 
 
 @dataclass
@@ -55,22 +58,27 @@ class _Resolver:
              s.pickup_method, s.speed): s.id
             for s in session.exec(select(Service))}
         self.countries: set[str] = set()
+        self.by_attributes: dict[ServiceAttributes, int] = {}
 
-    def service_id(self, record: RpwRecord) -> int:
-        corridor_id = self._corridor_id(record)
-        provider_id = self._provider_id(record)
-        key = (provider_id, corridor_id, record.payment_instrument, record.access_point,
-               record.pickup_method, record.speed)
+    def service_id(self, attributes: ServiceAttributes, send_currency: str) -> int:
+        """The service's id, creating it (and its corridor and provider) on first sight."""
+        if attributes in self.by_attributes:
+            return self.by_attributes[attributes]
+        corridor_id = self._corridor_id(attributes, send_currency)
+        provider_id = self._provider_id(attributes)
+        key = (provider_id, corridor_id, attributes.payment_instrument, attributes.access_point,
+               attributes.pickup_method, attributes.speed)
         if key not in self.services:
             service = Service(provider_id=provider_id, corridor_id=corridor_id,
-                              payment_instrument=record.payment_instrument,
-                              access_point=record.access_point,
-                              pickup_method=record.pickup_method, speed=record.speed,
-                              receiving_network_coverage=record.receiving_network_coverage)
+                              payment_instrument=attributes.payment_instrument,
+                              access_point=attributes.access_point,
+                              pickup_method=attributes.pickup_method, speed=attributes.speed,
+                              receiving_network_coverage=attributes.receiving_network_coverage)
             self.session.add(service)
             self.session.flush()
             self.services[key] = service.id
             self.report.created["service"] += 1
+        self.by_attributes[attributes] = self.services[key]
         return self.services[key]
 
     def _country(self, iso3: str, name: str) -> None:
@@ -80,14 +88,13 @@ class _Resolver:
                 self.report.created["country"] += 1
             self.countries.add(iso3)
 
-    def _corridor_id(self, record: RpwRecord) -> int:
-        key = (record.source_iso3, record.destination_iso3)
+    def _corridor_id(self, attributes: ServiceAttributes, send_currency: str) -> int:
+        key = (attributes.source_iso3, attributes.destination_iso3)
         if key not in self.corridors:
-            for iso3, name in ((record.source_iso3, record.source_name),
-                               (record.destination_iso3, record.destination_name)):
+            for iso3, name in ((attributes.source_iso3, attributes.source_name),
+                               (attributes.destination_iso3, attributes.destination_name)):
                 self._country(iso3, name)
-            send_currency = record.tiers[0].send_currency
-            receive_currency = local_currency(alpha2(record.destination_iso3)) or "USD"
+            receive_currency = local_currency(alpha2(attributes.destination_iso3)) or "USD"
             for code in (send_currency, receive_currency):
                 ensure_currency(self.session, code)
             corridor = Corridor(source_country=key[0], destination_country=key[1],
@@ -98,10 +105,10 @@ class _Resolver:
             self.report.created["corridor"] += 1
         return self.corridors[key]
 
-    def _provider_id(self, record: RpwRecord) -> int:
-        slug = slugify(record.firm)
+    def _provider_id(self, attributes: ServiceAttributes) -> int:
+        slug = slugify(attributes.firm)
         if slug not in self.providers:
-            provider = Provider(slug=slug, name=record.firm, firm_type=record.firm_type)
+            provider = Provider(slug=slug, name=attributes.firm, firm_type=attributes.firm_type)
             self.session.add(provider)
             self.session.flush()
             self.providers[slug] = provider.id
@@ -109,56 +116,60 @@ class _Resolver:
         return self.providers[slug]
 
 
-def _quote_rows(record: RpwRecord, service_id: int, run_id: int | None, sha: str) -> list[dict]:
-    return [{
-        "service_id": service_id, "run_id": run_id, "source": SOURCE,
-        "source_ref": f"{record.rpw_id}:{tier.column}", "reported_provider": record.firm,
-        "collection_method": CollectionMethod.RPW_IMPORT.value,
-        "collected_at": record.collected_at, "source_dated_at": record.collected_at,
-        "period": record.period, "send_amount": tier.send_amount,
-        "send_currency": tier.send_currency, "amount_tier": tier.amount_tier, "fee": tier.fee,
-        "fee_currency": tier.send_currency, "fee_mode": FeeMode.UNKNOWN.value,
-        "receiving_fee": None, "exchange_rate": tier.exchange_rate, "received_amount": None,
-        "receive_currency": tier.receive_currency,
-        "reference_rate": record.reference_rate if tier.exchange_rate is not None else None,
-        "reference_rate_source": SOURCE if record.reference_rate is not None else None,
-        "reference_rate_date": record.collected_at.date() if record.reference_rate is not None else None,
-        "transparent": record.transparent, "promotional": False, "indicative": False,
-        "raw_sha256": sha,
-    } for tier in record.tiers]
+QUOTE_COLUMNS = (
+    "service_id", "run_id", "source", "source_ref", "reported_provider", "collection_method",
+    "collected_at", "source_dated_at", "period", "send_amount", "send_currency", "amount_tier",
+    "fee", "fee_currency", "fee_mode", "exchange_rate", "receive_currency", "reference_rate",
+    "reference_rate_source", "reference_rate_date", "transparent", "promotional", "indicative",
+    "raw_sha256",
+)
 
 
-def _insert_new(session: Session, batch: list[dict], report: ImportReport) -> None:
-    refs = [row["source_ref"] for row in batch]
-    present = set(session.exec(select(Quote.source_ref).where(
-        Quote.source == SOURCE, Quote.source_ref.in_(refs))))
-    fresh = [row for row in batch if row["source_ref"] not in present]
-    if fresh:
-        session.connection().execute(insert(Quote), fresh)
-    report.quotes_added += len(fresh)
-    report.quotes_already_present += len(present)
+def _quote_rows(record: RpwRecord, service_id: int, run_id: int | None, sha: str) -> list[tuple]:
+    """The record's quotes as tuples in QUOTE_COLUMNS order."""
+    reference = record.reference_rate
+    has_reference = reference is not None
+    survey_day = record.collected_at.date() if has_reference else None
+    return [(
+        service_id, run_id, SOURCE, f"{record.rpw_id}:{tier.column}", record.service.firm,
+        _RPW_IMPORT, record.collected_at, record.collected_at, record.period, tier.send_amount,
+        tier.send_currency, tier.amount_tier, tier.fee, tier.send_currency, _FEE_MODE,
+        tier.exchange_rate, tier.receive_currency,
+        reference if tier.exchange_rate is not None else None,
+        SOURCE if has_reference else None, survey_day, record.transparent, False, False, sha,
+    ) for tier in record.tiers]
+
+
+def _insert_new(inserter: BulkInserter, batch: list[tuple], report: ImportReport) -> None:
+    added = inserter.insert(batch)  # quotes already stored (same source_ref) are skipped
+    report.quotes_added += added
+    report.quotes_already_present += len(batch) - added
 
 
 def _load(session: Session, rows: Iterable, report: ImportReport, run_id: int | None) -> None:
     resolver = _Resolver(session, report)
-    seen: dict[str, str] = {}
+    inserter = BulkInserter(session.connection(), Quote.__table__, QUOTE_COLUMNS,
+                            skip_duplicates_of=("source", "source_ref"))
+    seen: dict[str, tuple[int, str | None]] = {}  # id -> where it was first seen
     batch: list[dict] = []
     for raw in rows:
         report.rows += 1
         try:
             record = parse_row(raw.values)
             if record.rpw_id in seen:
-                raise RowError(f"id {record.rpw_id} appears twice (first at {seen[record.rpw_id]})")
+                first = RawRow(*seen[record.rpw_id], values={})
+                raise RowError(f"id {record.rpw_id} appears twice (first at {first.location})")
         except RowError as error:
             report.rejected.append((raw.location, str(error)))
             continue
-        seen[record.rpw_id] = raw.location
-        batch += _quote_rows(record, resolver.service_id(record), run_id, report.raw_sha256)
+        seen[record.rpw_id] = (raw.line, raw.sheet)
+        service_id = resolver.service_id(record.service, record.tiers[0].send_currency)
+        batch += _quote_rows(record, service_id, run_id, report.raw_sha256)
         if len(batch) >= BATCH_SIZE:
-            _insert_new(session, batch, report)
+            _insert_new(inserter, batch, report)
             batch = []
     if batch:
-        _insert_new(session, batch, report)
+        _insert_new(inserter, batch, report)
 
 
 def import_rpw(engine: Engine, path: Path, archive_dir: Path, *, encoding: str = "utf-8-sig",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ..catalog import alpha2, is_currency, local_currency
 from ..vocab import AccessPoint, FirmType, PaymentInstrument, PickupMethod, Speed
@@ -26,8 +28,7 @@ class RowError(ValueError):
     """This row cannot be imported; the message is the reason shown to the user."""
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):  # a NamedTuple: built twice per row, it must be cheap to make
     """One of the two surveyed amounts of a row (cc1 ~ USD 200, cc2 ~ USD 500)."""
 
     column: str                     # cc1 or cc2
@@ -39,13 +40,10 @@ class Tier:
     receive_currency: str           # the currency exchange_rate converts into
 
 
-@dataclass(frozen=True)
-class RpwRecord:
-    """A parsed RPW row."""
+@dataclass(frozen=True, eq=False)  # compared by identity: _service() hands out one per service
+class ServiceAttributes:
+    """Who sends, in which corridor, and how: the part of a row that names a service."""
 
-    rpw_id: str
-    period: str
-    collected_at: datetime
     source_iso3: str
     source_name: str
     destination_iso3: str
@@ -57,6 +55,15 @@ class RpwRecord:
     pickup_method: PickupMethod
     speed: Speed
     receiving_network_coverage: str | None
+
+
+class RpwRecord(NamedTuple):
+    """A parsed RPW row."""
+
+    rpw_id: str
+    period: str
+    collected_at: datetime
+    service: ServiceAttributes
     reference_rate: Decimal | None
     transparent: bool
     tiers: tuple[Tier, ...]
@@ -67,19 +74,35 @@ def text(values: dict, column: str) -> str | None:
     value = values.get(column)
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    cleaned = str(value).strip()
-    return None if cleaned.lower() in MISSING else cleaned
+    if value.__class__ is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    cleaned = value.strip()
+    if len(cleaned) <= 4 and cleaned.lower() in MISSING:
+        return None
+    return cleaned
 
 
 def number(values: dict, column: str) -> Decimal | None:
     """A cell as an exact Decimal. Workbook floats go through their shortest repr."""
     raw = values.get(column)
+    if raw.__class__ is str:
+        try:  # the common case, a plain number: no cleaning needed
+            result = Decimal(raw)
+        except InvalidOperation:
+            return _number_slow(raw, column)
+        if not result.is_finite():
+            raise RowError(f"{column}: {raw.strip()!r} is not a finite number")
+        return result
     if isinstance(raw, bool):
         raise RowError(f"{column}: {raw!r} is not a number")
     if isinstance(raw, int | float):
         raw = repr(raw)
+    return None if raw is None else _number_slow(raw, column)
+
+
+def _number_slow(raw: str, column: str) -> Decimal | None:
     cleaned = text({column: raw}, column)
     if cleaned is None:
         return None
@@ -120,6 +143,11 @@ def survey_date(values: dict) -> datetime:
     cleaned = text(values, "date")
     if cleaned is None:
         raise RowError("date: missing")
+    return _parse_date(cleaned)
+
+
+@lru_cache(maxsize=4096)  # a survey has few distinct dates: parse each once
+def _parse_date(cleaned: str) -> datetime:
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, pattern).replace(tzinfo=UTC)
@@ -138,6 +166,11 @@ def survey_period(values: dict, collected_at: datetime) -> str:
     cleaned = text(values, "period")
     if cleaned is None:
         return quarter_of(collected_at)
+    return _parse_period(cleaned)
+
+
+@lru_cache(maxsize=1024)
+def _parse_period(cleaned: str) -> str:
     compact = re.sub(r"[\s_-]", "", cleaned.upper())
     match = re.fullmatch(r"(\d{4})([1-4])Q", compact) or re.fullmatch(r"(\d{4})Q([1-4])", compact)
     if match:
@@ -149,11 +182,16 @@ def survey_period(values: dict, collected_at: datetime) -> str:
 
 
 def _lookup(mapping: dict[str, object], unknown: object, values: dict, column: str):
-    cleaned = text(values, column)
-    if cleaned is None or cleaned.lower() == "not available":
+    raw = values.get(column)
+    if raw is None:
         return unknown
-    key = re.sub(r"[^a-z0-9]+", " ", cleaned.lower()).strip()
-    return mapping.get(key, unknown)
+    return mapping.get(_vocabulary_key(str(raw)), unknown)
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_key(raw: str) -> str:
+    """' Own/partner Bank Account' -> 'own partner bank account'."""
+    return re.sub(r"[^a-z0-9]+", " ", raw.lower()).strip()
 
 
 FIRM_TYPES = {"bank": FirmType.BANK, "money transfer operator": FirmType.MTO, "mto": FirmType.MTO,
@@ -178,44 +216,62 @@ SPEEDS = {"less than one hour": Speed.LESS_THAN_ONE_HOUR, "same day": Speed.SAME
 
 def _country(values: dict, column: str) -> str:
     code = (text(values, column) or "").upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
+    if not (len(code) == 3 and code.isascii() and code.isalpha()):
         raise RowError(f"{column}: {code or 'empty'} is not an ISO alpha-3 country code")
     return code
 
 
 def _tier(values: dict, column: str, reference_rate: Decimal | None,
           destination_iso3: str) -> Tier | None:
-    send_amount = number(values, f"{column} lcu amount")
+    names = _TIER_COLUMNS[column]
+    send_amount = number(values, names[0])
     if send_amount is None:
         return None
     if send_amount <= 0:
-        raise RowError(f"{column} lcu amount: must be positive, got {send_amount}")
-    currency = (text(values, f"{column} lcu code") or "").upper()
-    if not is_currency(currency):
-        raise RowError(f"{column} lcu code: {currency or 'empty'} is not a currency code")
-    fee = number(values, f"{column} lcu fee")
+        raise RowError(f"{names[0]}: must be positive, got {send_amount}")
+    currency = _currency_code(values.get(names[1]))
+    if currency is None:
+        raise RowError(f"{names[1]}: {text(values, names[1]) or 'empty'} is not a currency code")
+    fee = number(values, names[2])
     if fee is None or fee < 0:
-        raise RowError(f"{column} lcu fee: {'missing' if fee is None else f'negative ({fee})'}")
-    rate = number(values, f"{column} lcu fx rate")
+        raise RowError(f"{names[2]}: {'missing' if fee is None else f'negative ({fee})'}")
+    rate = number(values, names[3])
     if rate is not None and rate <= 0:
-        raise RowError(f"{column} lcu fx rate: must be positive, got {rate}")
-    denomination = number(values, f"{column} denomination amount")
+        raise RowError(f"{names[3]}: must be positive, got {rate}")
+    denomination = number(values, names[4])
     receive_currency = _rate_currency(rate, send_amount, denomination, destination_iso3)
     if _is_placeholder(rate, reference_rate, currency, receive_currency):
         rate = None
-    amount_tier = int(denomination) if denomination in (Decimal(200), Decimal(500)) else None
+    amount_tier = _AMOUNT_TIERS.get(denomination)
     return Tier(column, amount_tier, send_amount, currency, fee, rate, receive_currency)
+
+
+_TIER_COLUMNS = {column: tuple(f"{column} {name}" for name in (
+    "lcu amount", "lcu code", "lcu fee", "lcu fx rate", "denomination amount"))
+    for column in ("cc1", "cc2")}
+_AMOUNT_TIERS = {Decimal(200): 200, Decimal(500): 500}
+
+
+@lru_cache(maxsize=512)
+def _currency_code(raw: object) -> str | None:
+    code = str(raw or "").strip().upper()
+    return code if is_currency(code) else None
 
 
 def _rate_currency(rate: Decimal | None, send_amount: Decimal, denomination: Decimal | None,
                    destination_iso3: str) -> str:
     """USD when the rate sits near the USD equivalent the amounts imply, else the local one."""
-    local = local_currency(alpha2(destination_iso3)) or USD
+    local = _local_currency_of(destination_iso3)
     if rate is None or not denomination:
         return local
-    implied_usd_rate = denomination / send_amount
-    ratio = rate / implied_usd_rate
-    return USD if 1 / USD_RATE_TOLERANCE <= ratio <= USD_RATE_TOLERANCE else local
+    # rate / (denomination / send_amount) within [1/2, 2], without dividing
+    in_usd = rate * send_amount
+    return USD if denomination <= in_usd * USD_RATE_TOLERANCE and in_usd <= denomination * USD_RATE_TOLERANCE else local
+
+
+@lru_cache(maxsize=512)
+def _local_currency_of(iso3: str) -> str:
+    return local_currency(alpha2(iso3)) or USD
 
 
 def _is_placeholder(rate: Decimal | None, reference_rate: Decimal | None, send_currency: str,
@@ -224,30 +280,22 @@ def _is_placeholder(rate: Decimal | None, reference_rate: Decimal | None, send_c
     return (rate == 1 and reference_rate == 1 and send_currency != receive_currency)
 
 
-def parse_row(values: dict) -> RpwRecord:
-    """Parse one raw row, or raise RowError with the reason."""
-    rpw_id = text(values, "id")
-    if rpw_id is None:
-        raise RowError("id: missing")
+SERVICE_COLUMNS = ("source_code", "source_name", "destination_code", "destination_name", "firm",
+                   "firm_type", "payment instrument", "access point", "pickup method",
+                   "speed actual", "receiving network coverage")
+
+
+@lru_cache(maxsize=65536)  # a dataset has far fewer services than rows: parse each once
+def _service(raw: tuple) -> ServiceAttributes:
+    values = dict(zip(SERVICE_COLUMNS, raw, strict=True))
     firm = text(values, "firm")
     if firm is None:
         raise RowError("firm: missing")
-    collected_at = survey_date(values)
     source_iso3 = _country(values, "source_code")
     destination_iso3 = _country(values, "destination_code")
     if source_iso3 == destination_iso3:
         raise RowError(f"source_code and destination_code are both {source_iso3}")
-    reference_rate = number(values, "inter lcu bank fx")
-    if reference_rate is not None and reference_rate <= 0:
-        raise RowError(f"inter lcu bank fx: must be positive, got {reference_rate}")
-    tiers = tuple(tier for tier in (_tier(values, column, reference_rate, destination_iso3)
-                                    for column in ("cc1", "cc2")) if tier is not None)
-    if not tiers:
-        raise RowError("cc1 lcu amount and cc2 lcu amount: both empty")
-    if any(tier.exchange_rate is None for tier in tiers) and reference_rate == 1:
-        reference_rate = None  # the placeholder pair: no reference was observed either
-    return RpwRecord(
-        rpw_id=rpw_id, period=survey_period(values, collected_at), collected_at=collected_at,
+    return ServiceAttributes(
         source_iso3=source_iso3, source_name=text(values, "source_name") or source_iso3,
         destination_iso3=destination_iso3,
         destination_name=text(values, "destination_name") or destination_iso3,
@@ -257,7 +305,26 @@ def parse_row(values: dict) -> RpwRecord:
         pickup_method=_lookup(PICKUPS, PickupMethod.UNKNOWN, values, "pickup method"),
         speed=_lookup(SPEEDS, Speed.UNKNOWN, values, "speed actual"),
         receiving_network_coverage=text(values, "receiving network coverage"),
-        reference_rate=reference_rate,
-        transparent=bool(flag(values, "transparent")),
-        tiers=tiers,
     )
+
+
+def parse_row(values: dict) -> RpwRecord:
+    """Parse one raw row, or raise RowError with the reason."""
+    rpw_id = text(values, "id")
+    if rpw_id is None:
+        raise RowError("id: missing")
+    collected_at = survey_date(values)
+    service = _service(tuple(map(values.get, SERVICE_COLUMNS)))
+    reference_rate = number(values, "inter lcu bank fx")
+    if reference_rate is not None and reference_rate <= 0:
+        raise RowError(f"inter lcu bank fx: must be positive, got {reference_rate}")
+    first = _tier(values, "cc1", reference_rate, service.destination_iso3)
+    second = _tier(values, "cc2", reference_rate, service.destination_iso3)
+    tiers = (first, second) if first and second else tuple(t for t in (first, second) if t)
+    if not tiers:
+        raise RowError("cc1 lcu amount and cc2 lcu amount: both empty")
+    if reference_rate == 1 and any(tier.exchange_rate is None for tier in tiers):
+        reference_rate = None  # the placeholder pair: no reference was observed either
+    return RpwRecord(rpw_id=rpw_id, period=survey_period(values, collected_at),
+                     collected_at=collected_at, service=service, reference_rate=reference_rate,
+                     transparent=bool(flag(values, "transparent")), tiers=tiers)

@@ -11,7 +11,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 REQUIRED_COLUMNS = (
@@ -30,10 +30,17 @@ class RpwFileError(ValueError):
     """The file cannot be read as RPW data; the message says where and why."""
 
 
-@dataclass(frozen=True)
-class RawRow:
-    location: str           # "row 12" or "sheet 'Dataset' row 12", for messages
+class RawRow(NamedTuple):
+    """One data row; where it is in the file is kept for messages."""
+
+    line: int               # CSV line, or workbook row
+    sheet: str | None       # the workbook sheet; None for CSV
     values: dict[str, object]
+
+    @property
+    def location(self) -> str:
+        """'line 12' or "sheet 'Dataset' row 12"."""
+        return f"line {self.line}" if self.sheet is None else f"sheet {self.sheet!r} row {self.line}"
 
 
 def normalise_header(name: object) -> str:
@@ -75,7 +82,7 @@ def _read_csv(path: Path, encoding: str) -> Iterator[RawRow]:
                     raise RpwFileError(
                         f"{path.name} line {line}: {len(record)} fields where the header has "
                         f"{len(header)}; the file is truncated or malformed")
-                yield RawRow(f"line {line}", dict(zip(header, record, strict=True)))
+                yield RawRow(line, None, dict(zip(header, record)))
         except UnicodeDecodeError as error:
             raise RpwFileError(f"{path.name} near line {reader.line_num + 1}: not {encoding} text "
                                f"({error.reason}); use --encoding") from None
@@ -103,8 +110,7 @@ def _read_workbook(path: Path) -> Iterator[RawRow]:
             for number, record in enumerate(rows, start=first_data_row):
                 if not any(cell not in (None, "") for cell in record):
                     continue
-                values = dict(zip(header[0], record, strict=False))
-                yield RawRow(f"sheet {sheet.title!r} row {number}", values)
+                yield RawRow(number, sheet.title, dict(zip(header[0], record, strict=False)))
         if sheets_read == 0:
             raise RpwFileError(f"{path.name}: no sheet in the RPW column layout (looked for "
                                f"{', '.join(REQUIRED_COLUMNS[:4])}, ... in the first "
