@@ -138,7 +138,7 @@ class ProviderEntry:
 
 
 def _read_toml(name: str) -> dict:
-    return tomllib.loads(resources.files("remit.data").joinpath(name).read_text(encoding="utf-8"))
+    return tomllib.loads(resources.files("remit").joinpath("data", name).read_text(encoding="utf-8"))
 
 
 def load_corridor_entries(data: dict | None = None) -> list[CorridorEntry]:
