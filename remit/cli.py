@@ -6,6 +6,7 @@ non-zero; nothing is written half-way.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -140,8 +141,6 @@ def export_group() -> None:
 @with_appcontext
 def export_quotes(corridor: str | None, source: str | None, since, output_format: str) -> None:
     """Stream quotes to standard output, one row per quote and amount."""
-    import re
-
     from .db import get_session
     from .export import QuoteFilter, export_rows, write_csv, write_json
     from .queries import find_corridor, quote_sources

@@ -76,8 +76,8 @@ def _read_csv(path: Path, encoding: str) -> Iterator[RawRow]:
             _check_header(header, str(path.name))
             for record in reader:
                 line = reader.line_num
-                if not any(field.strip() for field in record):
-                    continue
+                if not record or (not record[0].strip() and not any(f.strip() for f in record)):
+                    continue  # a blank line, or one of empty fields
                 if len(record) != len(header):
                     raise RpwFileError(
                         f"{path.name} line {line}: {len(record)} fields where the header has "

@@ -10,6 +10,6 @@ def init_app(app: Flask) -> None:
     from ..catalog import alpha2
     from . import catalog, health
 
-    app.add_template_filter(alpha2, "iso2")
+    app.add_template_filter(lambda iso3: alpha2(iso3) or iso3, "iso2")
     app.register_blueprint(health.bp)
     app.register_blueprint(catalog.bp)
