@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -36,6 +37,9 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000, echo: bool = Fa
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        # pysqlite starts transactions on its own, late, and not before SAVEPOINT; let
+        # SQLAlchemy say BEGIN instead so that transactions and savepoints mean what they say
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,6 +48,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> Non
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: indexes of big imports stay in memory
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -109,10 +117,13 @@ class BulkInserter:
         self.connection = connection
         dialect = connection.dialect
         statement = _dialect_insert(dialect.name)(table)
-        if skip_duplicates_of:
-            statement = statement.on_conflict_do_nothing(index_elements=list(skip_duplicates_of))
         compiled = statement.compile(dialect=dialect, column_keys=list(columns))
         self.statement = compiled.string
+        self.skipping_statement = None
+        if skip_duplicates_of:
+            self.skipping_statement = statement.on_conflict_do_nothing(
+                index_elements=list(skip_duplicates_of)).compile(
+                dialect=dialect, column_keys=list(columns)).string
         self.names = list(compiled.positiontup) if compiled.positional else list(columns)
         self.positional = compiled.positional
         columns = list(columns)
@@ -123,30 +134,45 @@ class BulkInserter:
     def insert(self, rows: Iterable[Sequence]) -> int:
         """Insert the rows (tuples in ``columns`` order) in one executemany; return how many
         were stored (duplicates skipped are not counted)."""
-        rows = list(rows)
-        if not rows:
+        parameters = self._parameters(list(rows))
+        if not parameters:
             return 0
+        if self.skipping_statement is None:
+            return self.connection.exec_driver_sql(self.statement, parameters).rowcount
+        # The plain INSERT is much cheaper than ON CONFLICT when nothing is a duplicate, the
+        # usual case; when something is, it fails at once and the batch goes the slow way.
+        try:
+            with self.connection.begin_nested():
+                return self.connection.exec_driver_sql(self.statement, parameters).rowcount
+        except IntegrityError:
+            return self.connection.exec_driver_sql(self.skipping_statement, parameters).rowcount
+
+    def _parameters(self, rows: list[Sequence]) -> list:
+        if not rows:
+            return []
         by_column = list(zip(*rows))  # converting column by column runs at C speed
         for index, convert, memo in self.converters:
-            if len(memo) > self.MEMO_LIMIT:
-                memo.clear()
-            by_column[index] = [_converted(value, convert, memo) for value in by_column[index]]
+            by_column[index] = _convert_column(by_column[index], convert, memo, self.MEMO_LIMIT)
         ordered = [by_column[pick] for pick in self.picks]
         if self.positional:
-            parameters = list(zip(*ordered))
-        else:
-            parameters = [dict(zip(self.names, values)) for values in zip(*ordered)]
-        return self.connection.exec_driver_sql(self.statement, parameters).rowcount
+            return list(zip(*ordered))
+        return [dict(zip(self.names, values)) for values in zip(*ordered)]
 
 
-def _converted(value, convert, memo: dict):
-    if value is None:
-        return None
+def _convert_column(values: Sequence, convert, memo: dict, limit: int) -> list:
+    """Every value of a column through ``convert``, each distinct value converted once."""
     try:
-        return memo[value]
-    except KeyError:
-        memo[value] = result = convert(value)
-        return result
+        fresh = set(values).difference(memo)
+    except TypeError:  # an unhashable value: no memo for this column
+        return [None if value is None else convert(value) for value in values]
+    if len(memo) + len(fresh) > limit:
+        memo.clear()
+        fresh = set(values)
+    memo[None] = None
+    fresh.discard(None)
+    for value in fresh:
+        memo[value] = convert(value)
+    return list(map(memo.__getitem__, values))
 
 
 def is_reachable(engine: Engine) -> bool:

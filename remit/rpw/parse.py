@@ -224,7 +224,7 @@ def _country(values: dict, column: str) -> str:
 def _tier(values: dict, column: str, reference_rate: Decimal | None,
           destination_iso3: str) -> Tier | None:
     names = _TIER_COLUMNS[column]
-    send_amount = number(values, names[0])
+    send_amount = number(values, names[0])  # (each call is one C-level Decimal() in the common case)
     if send_amount is None:
         return None
     if send_amount <= 0:
@@ -325,6 +325,5 @@ def parse_row(values: dict) -> RpwRecord:
         raise RowError("cc1 lcu amount and cc2 lcu amount: both empty")
     if reference_rate == 1 and any(tier.exchange_rate is None for tier in tiers):
         reference_rate = None  # the placeholder pair: no reference was observed either
-    return RpwRecord(rpw_id=rpw_id, period=survey_period(values, collected_at),
-                     collected_at=collected_at, service=service, reference_rate=reference_rate,
-                     transparent=bool(flag(values, "transparent")), tiers=tiers)
+    return RpwRecord(rpw_id, survey_period(values, collected_at), collected_at, service,
+                     reference_rate, bool(flag(values, "transparent")), tiers)
