@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from .. import archive
-from ..db import BulkInserter
 from ..catalog import alpha2, ensure_country, ensure_currency, local_currency, slugify
+from ..db import BulkInserter
 from ..models import CollectionRun, Corridor, Country, Provider, Quote, Service
 from ..types import utcnow
 from ..vocab import CollectionMethod, FeeMode, RunStatus
