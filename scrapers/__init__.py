@@ -1,0 +1,1 @@
+"""Collectors: they know HTTP and formats, never Flask or the database."""

@@ -1,0 +1,1 @@
+"""Official reference-rate sources, one module per central bank: requests() thin, parse() pure."""
