@@ -39,6 +39,22 @@ def parse_positive_int(text: str) -> int:
     return value
 
 
+def parse_non_negative_int(text: str) -> int:
+    """An integer of zero or more."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"expected zero or more, got {text!r}")
+    return value
+
+
+def parse_non_negative_float(text: str) -> float:
+    """A finite number of zero or more."""
+    value = float(text)
+    if not (value >= 0 and value != float("inf")):
+        raise ValueError(f"expected a finite number of zero or more, got {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name (without prefix), default, parser and one line of help."""
@@ -64,6 +80,24 @@ SETTINGS: tuple[Setting, ...] = (
             "quotes older than this many days are left out of rankings"),
     Setting("SQL_ECHO", False, parse_bool,
             "log every SQL statement (debugging only)"),
+    Setting("CONTACT_URL", "", str,
+            "how site owners reach whoever runs this collector (URL or mailto:); required to collect live"),
+    Setting("BAM_API_KEY", "", str,
+            "Bank Al-Maghrib subscription key (free, apihelpdesk.centralbankofmorocco.ma); bam is skipped without it"),
+    Setting("HTTP_PER_HOST_INTERVAL_S", 1.0, parse_non_negative_float,
+            "minimum seconds between two requests to the same host"),
+    Setting("HTTP_PER_HOST_CONCURRENCY", 2, parse_positive_int,
+            "requests in flight at once to one host"),
+    Setting("HTTP_CONCURRENCY", 8, parse_positive_int,
+            "requests in flight at once in a collection run"),
+    Setting("HTTP_RETRIES", 3, parse_non_negative_int,
+            "retries after a failed request (connection error, timeout, 5xx, 429)"),
+    Setting("RATE_MAX_CHANGE_PCT", 25.0, parse_non_negative_float,
+            "a reference rate moving more than this from the source's previous value is quarantined"),
+    Setting("BENCHMARK_MAX_AGE_DAYS", 7, parse_positive_int,
+            "a reference rate older than this at the time of a quote is flagged stale"),
+    Setting("ARCHIVE_RETENTION_DAYS", 400, parse_positive_int,
+            "raw responses older than this are deleted from the archive by `remit archive prune`"),
 )
 
 

@@ -157,3 +157,16 @@ class ReferenceRate(SQLModel, table=True):
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     raw_sha256: str | None = Field(default=None, max_length=64)
     run_id: int | None = Field(default=None, foreign_key="collectionrun.id")
+
+
+class Quarantine(SQLModel, table=True):
+    """An observation that failed validation: kept with the reason, never published."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="collectionrun.id", index=True)
+    source: str = Field(max_length=40)
+    kind: str = Field(max_length=16)  # rate or quote
+    observation: str = Field(sa_type=Text)  # the observation as JSON, values as text
+    reason: str = Field(sa_type=Text)
+    raw_sha256: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -86,3 +86,4 @@ class RunStatus(StrEnum):
     OK = "ok"
     PARTIAL = "partial"
     FAILED = "failed"
+    SKIPPED = "skipped"      # not configured (e.g. an API key missing): nothing was tried

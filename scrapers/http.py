@@ -31,6 +31,14 @@ from .base import FetchError, Request, Response
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+@dataclass
+class TransferStats:
+    """Requests sent (retries and robots.txt included) and bytes received, for one source."""
+
+    calls: int = 0
+    bytes: int = 0
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     """How the client behaves; the defaults suit official APIs and provider sites."""
@@ -91,14 +99,18 @@ class HttpClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def send(self, request: Request) -> Response:
-        """Send with pacing and retries; a non-2xx final answer raises FetchError."""
+    async def send(self, request: Request, stats: TransferStats | None = None) -> Response:
+        """Send with pacing and retries; a non-2xx final answer raises FetchError.
+
+        ``stats`` (optional) counts this request's calls and bytes for its source.
+        """
+        stats = stats if stats is not None else TransferStats()
         host = self._host(request.url)
         if self.settings.respect_robots:
-            await self._check_robots(request, host)
+            await self._check_robots(request, host, stats)
         attempt = 0
         while True:
-            outcome = await self._attempt(request, host)
+            outcome = await self._attempt(request, host, stats)
             if isinstance(outcome, Response) and outcome.status < 400:
                 return outcome
             delay = self._retry_delay(outcome, attempt)
@@ -108,16 +120,19 @@ class HttpClient:
             attempt += 1
             await self._sleep(delay)
 
-    async def _attempt(self, request: Request, host: _Host) -> Response | httpx.Response | Exception:
+    async def _attempt(self, request: Request, host: _Host,
+                       stats: TransferStats) -> Response | httpx.Response | Exception:
         async with self._global, host.slots:
             await self._pace(host)
             self.calls += 1
+            stats.calls += 1
             try:
                 reply = await self._client.request(request.method, request.url,
                                                    headers=dict(request.headers), content=request.body)
             except httpx.TransportError as error:
                 return error
         self.bytes += len(reply.content)
+        stats.bytes += len(reply.content)
         if reply.status_code >= 400:
             return reply
         return Response(request, reply.status_code, reply.headers.get("content-type", ""), reply.content)
@@ -148,10 +163,11 @@ class HttpClient:
             self._hosts[key] = _Host(self.settings.per_host_concurrency)
         return self._hosts[key]
 
-    async def _check_robots(self, request: Request, host: _Host) -> None:
+    async def _check_robots(self, request: Request, host: _Host, stats: TransferStats) -> None:
         async with host.lock:
             if host.robots is None and host.robots_error is None:
                 await self._load_robots(request.url, host)
+                stats.calls += 1
         if host.robots_error:
             raise FetchError(f"{request.method} {request.url}: {host.robots_error}")
         if not host.robots.can_fetch(self.settings.user_agent, request.url):

@@ -1,8 +1,4 @@
-"""The ``remit`` command: Flask's own commands (run, routes, shell) plus remit's.
-
-Every command reports bad input as one line naming the argument or row, and exits
-non-zero; nothing is written half-way.
-"""
+"""Commands for the database and datasets: db, catalog, import, export."""
 
 from __future__ import annotations
 
@@ -11,29 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 
-from .config import ConfigError
-from .db import get_engine, transaction
-
-
-def _create_app() -> Flask:
-    from . import create_app
-
-    try:
-        return create_app()
-    except ConfigError as error:
-        raise click.ClickException(f"configuration: {error}") from None
-
-
-main = FlaskGroup(create_app=_create_app, help="remit: remittance prices and financial literacy.")
-
-
-def init_app(app: Flask) -> None:
-    """Register remit's commands on the app's CLI group."""
-    for command in (db_group, catalog_group, import_group, export_group, demo):
-        app.cli.add_command(command)
+from ..db import get_engine, transaction
 
 
 # --- remit db ---------------------------------------------------------------------------
@@ -49,7 +26,7 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Create or upgrade the schema (SQLite or PostgreSQL)."""
-    from .migrate import current_revision, upgrade
+    from ..migrate import current_revision, upgrade
 
     upgrade(get_engine(), revision)
     click.echo(f"database at revision {current_revision(get_engine())}")
@@ -59,7 +36,7 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_current() -> None:
     """Show the schema revision of the database and of this remit."""
-    from .migrate import current_revision, head_revision
+    from ..migrate import current_revision, head_revision
 
     click.echo(f"database: {current_revision(get_engine()) or 'empty'}; newest: {head_revision()}")
 
@@ -76,7 +53,7 @@ def catalog_group() -> None:
 @with_appcontext
 def catalog_sync() -> None:
     """Load corridors and providers from the package's data files (idempotent)."""
-    from .catalog import CatalogError, sync_catalog
+    from ..catalog import CatalogError, sync_catalog
 
     try:
         with transaction() as session:
@@ -105,7 +82,7 @@ def import_group() -> None:
 @with_appcontext
 def import_rpw_command(file: Path, encoding: str, dry_run: bool, strict: bool) -> None:
     """Import the World Bank RPW dataset (.xlsx workbook or CSV in its layout)."""
-    from .rpw import RpwFileError, import_rpw
+    from ..rpw import RpwFileError, import_rpw
 
     try:
         report = import_rpw(get_engine(), file, Path(current_app.config["ARCHIVE_PATH"]),
@@ -141,9 +118,9 @@ def export_group() -> None:
 @with_appcontext
 def export_quotes(corridor: str | None, source: str | None, since, output_format: str) -> None:
     """Stream quotes to standard output, one row per quote and amount."""
-    from .db import get_session
-    from .export import QuoteFilter, export_rows, write_csv, write_json
-    from .queries import find_corridor, quote_sources
+    from ..db import get_session
+    from ..export import QuoteFilter, export_rows, write_csv, write_json
+    from ..queries import find_corridor, quote_sources
 
     session = get_session()
     corridor_row = None
@@ -161,24 +138,3 @@ def export_quotes(corridor: str | None, source: str | None, since, output_format
     filters = QuoteFilter(corridor=corridor_row, source=source, since=since.date() if since else None)
     writer = write_csv if output_format == "csv" else write_json
     writer(export_rows(session, filters), sys.stdout)
-
-
-# --- remit demo ------------------------------------------------------------------------------------
-
-
-@click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@with_appcontext
-def demo(host: str, port: int) -> None:
-    """Prepare the database and serve the site on the embedded default (SQLite)."""
-    from werkzeug.serving import run_simple
-
-    from .catalog import sync_catalog
-    from .migrate import upgrade
-
-    upgrade(get_engine())
-    with transaction() as session:
-        sync_catalog(session)
-    click.echo(f"database ready at {current_app.config['DATABASE_URL']}")
-    run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -1,0 +1,121 @@
+"""Commands for collection: collect, rates export, runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from scrapers.registry import RATE_SOURCES
+
+from ..db import get_engine, get_session
+from ..models import CollectionRun, ReferenceRate
+from ..vocab import RunStatus
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("collect")
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help=f"Only this source (repeatable): {', '.join(RATE_SOURCES)}.")
+@click.option("--date", "day", type=DATE, help="Rates for this day (YYYY-MM-DD); default: latest.")
+@click.option("--replay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="INDEX.json", help="Answer every request from these recordings, not the network.")
+@with_appcontext
+def collect(sources: tuple[str, ...], day, replay: Path | None) -> None:
+    """Collect reference rates; exit non-zero if a source failed."""
+    from ..collect import CollectError, collect_rates
+
+    unknown = [name for name in sources if name not in RATE_SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source {unknown[0]!r}; known: {', '.join(RATE_SOURCES)}",
+                                 param_hint="--source")
+    names = list(dict.fromkeys(sources)) or list(RATE_SOURCES)
+    click.echo(f"fetching {len(names)} source{'s' if len(names) != 1 else ''}"
+               + (f" from {replay}" if replay else "") + " ...", err=True)
+    try:
+        with click.progressbar(length=len(names), label="storing", file=sys.stderr) as bar:
+            outcomes = collect_rates(get_engine(), current_app.config, names,
+                                     day=day.date() if day else None, replay_index=replay,
+                                     on_stored=lambda _outcome: bar.update(1))
+    except CollectError as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:  # a malformed replay index
+        raise click.ClickException(str(error)) from None
+    _print_summary(outcomes)
+    failed = [outcome.source for outcome in outcomes if outcome.status == RunStatus.FAILED]
+    if failed:
+        raise click.ClickException(f"failed: {', '.join(failed)}")
+
+
+def _print_summary(outcomes) -> None:
+    click.echo(f"{'source':<8} {'status':<8} {'stored':>6} {'known':>6} {'quar.':>5} "
+               f"{'calls':>5} {'bytes':>9}  error")
+    for outcome in outcomes:
+        counts = outcome.counts
+        error = (outcome.error or "")[:120]
+        click.echo(f"{outcome.source:<8} {outcome.status:<8} {counts.stored:>6} "
+                   f"{counts.already_stored:>6} {counts.quarantined:>5} {outcome.calls:>5} "
+                   f"{outcome.size:>9,}  {error}")
+
+
+@click.group("rates")
+def rates_group() -> None:
+    """Stored reference rates."""
+
+
+@rates_group.command("export")
+@click.option("--source", help="Only this source.")
+@click.option("--date", "day", type=DATE, help="Only rates as of this day (YYYY-MM-DD).")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@with_appcontext
+def rates_export(source: str | None, day, output_format: str) -> None:
+    """Print stored rates as 'source, base, quote, rate, as_of' (1 base = rate quote)."""
+    if source is not None and source not in RATE_SOURCES:
+        raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(RATE_SOURCES)}",
+                                 param_hint="--source")
+    statement = select(ReferenceRate).order_by(ReferenceRate.source, ReferenceRate.as_of,
+                                               ReferenceRate.base, ReferenceRate.quote)
+    if source:
+        statement = statement.where(ReferenceRate.source == source)
+    if day:
+        statement = statement.where(ReferenceRate.as_of == day.date())
+    rows = get_session().exec(statement.execution_options(yield_per=1000))
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["source", "base", "quote", "rate", "as_of"])
+        for rate in rows:
+            writer.writerow([rate.source, rate.base, rate.quote, format(rate.rate.normalize(), "f"),
+                             rate.as_of.isoformat()])
+        return
+    sys.stdout.write("[")
+    for number, rate in enumerate(rows):
+        sys.stdout.write(",\n" if number else "\n")
+        sys.stdout.write(f'{{"source": {json.dumps(rate.source)}, "base": "{rate.base}", '
+                         f'"quote": "{rate.quote}", "rate": {format(rate.rate.normalize(), "f")}, '
+                         f'"as_of": "{rate.as_of.isoformat()}"}}')
+    sys.stdout.write("\n]\n")
+
+
+@click.command("runs")
+@click.option("--source", help="Only this source.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def runs(source: str | None, limit: int) -> None:
+    """List recent collection and import runs, newest first."""
+    statement = select(CollectionRun).order_by(CollectionRun.id.desc()).limit(limit)
+    if source:
+        statement = statement.where(CollectionRun.source == source)
+    click.echo(f"{'id':>5} {'source':<8} {'kind':<7} {'started (UTC)':<19} {'status':<8} "
+               f"{'stored':>7} {'quar.':>5} {'calls':>5}  error")
+    for run in get_session().exec(statement):
+        click.echo(f"{run.id:>5} {run.source:<8} {run.kind:<7} "
+                   f"{run.started_at.strftime('%Y-%m-%d %H:%M:%S')} {run.status:<8} "
+                   f"{run.stored:>7} {run.quarantined:>5} {run.http_calls:>5}  {(run.error or '')[:100]}")
