@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -97,3 +97,57 @@ def per_unit(value: Decimal, nominal: Decimal | int, *, what: str) -> Decimal:
     if nominal <= 0:
         raise FormatError(f"{what}: nominal {nominal} is not positive")
     return value / nominal
+
+
+@dataclass(frozen=True)
+class QuoteQuery:
+    """What a price source is asked: sending ``send_amount`` from one country to another.
+
+    Countries are ISO 3166 alpha-2 (``RU``, ``TJ``), currencies ISO 4217. ``collected_at``
+    is when the question is asked (UTC, aware); parsers stamp it on what they return.
+    """
+
+    source_country: str
+    destination_country: str
+    send_currency: str
+    receive_currency: str
+    send_amount: Decimal
+    collected_at: datetime
+
+
+@dataclass(frozen=True)
+class QuoteObservation:
+    """One provider's price for one send amount, as a source reported it.
+
+    ``fee`` is every charge the sender pays, in the send currency. ``exchange_rate`` is
+    units of ``receive_currency`` per unit of ``send_currency``; None when the provider
+    does not disclose it. ``fee_mode`` says whether the fee is added on top of the amount
+    or deducted from it ("on_top", "deducted"), or "unknown" when the source does not say:
+    never guessed. Coded attributes use the values of ``remit.vocab`` (plain strings here,
+    because collectors know nothing of remit).
+    """
+
+    source: str                       # the collector: wise, koronapay, unistream, remitly, feed
+    provider: str                     # provider slug: lowercase, hyphens ("western-union")
+    provider_name: str                # the provider's name as the source writes it
+    source_country: str
+    destination_country: str
+    send_amount: Decimal
+    send_currency: str
+    fee: Decimal
+    fee_mode: str
+    exchange_rate: Decimal | None
+    received_amount: Decimal | None
+    receive_currency: str
+    collected_at: datetime            # when remit observed it
+    source_dated_at: datetime | None = None   # when the source says the price was taken
+    payment_instrument: str = "unknown"
+    access_point: str = "unknown"
+    pickup_method: str = "unknown"
+    speed: str = "unknown"
+    receiving_fee: Decimal | None = None       # in the receive currency, when known
+    promotional: bool = False
+    indicative: bool = False          # an estimate (e.g. an aggregator's), not a firm quote
+    transparent: bool = True          # fees and rate shown to the sender before paying
+    collection_method: str = "provider_api"   # or aggregator, partner_submitted
+    source_ref: str | None = None     # the source's own id for this quote, if any
