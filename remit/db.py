@@ -124,9 +124,11 @@ class BulkInserter:
             self.skipping_statement = statement.on_conflict_do_nothing(
                 index_elements=list(skip_duplicates_of)).compile(
                 dialect=dialect, column_keys=list(columns)).string
-        self.names = list(compiled.positiontup) if compiled.positional else list(columns)
+        self.names = list(compiled.positiontup) if compiled.positional else list(compiled.params)
         self.positional = compiled.positional
-        columns = list(columns)
+        # columns left out of the rows but filled by SQLAlchemy from a Python default
+        self.defaults = [_scalar_default(table, name) for name in self.names if name not in columns]
+        columns = list(columns) + [name for name in self.names if name not in columns]
         self.picks = [columns.index(name) for name in self.names]
         self.converters = [(index, processor, {}) for index, name in enumerate(columns)
                            if (processor := table.c[name].type._cached_bind_processor(dialect))]
@@ -151,12 +153,20 @@ class BulkInserter:
         if not rows:
             return []
         by_column = list(zip(*rows))  # converting column by column runs at C speed
+        by_column += [(default,) * len(rows) for default in self.defaults]
         for index, convert, memo in self.converters:
             by_column[index] = _convert_column(by_column[index], convert, memo, self.MEMO_LIMIT)
         ordered = [by_column[pick] for pick in self.picks]
         if self.positional:
             return list(zip(*ordered))
         return [dict(zip(self.names, values)) for values in zip(*ordered)]
+
+
+def _scalar_default(table: Table, name: str):
+    default = table.c[name].default
+    if default is None or not default.is_scalar:
+        raise ValueError(f"bulk insert into {table.name}: no value for {name}")
+    return default.arg
 
 
 def _convert_column(values: Sequence, convert, memo: dict, limit: int) -> list:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from .types import Money, Rate, UTCDateTime, utcnow
@@ -137,6 +137,9 @@ class Quote(SQLModel, table=True):
     reference_rate: Decimal | None = Field(default=None, sa_type=Rate())
     reference_rate_source: str | None = Field(default=None, max_length=40)
     reference_rate_date: date | None = Field(default=None)
+    reference_rate_path: str | None = Field(default=None, max_length=120)  # e.g. EUR>RUB (cbr), RUB>RSD (cbr)
+    reference_rate_stale: bool = Field(  # older than BENCHMARK_MAX_AGE_DAYS when used
+        default=False, sa_column_kwargs={"server_default": false()})
     transparent: bool = Field(default=True)
     promotional: bool = Field(default=False)
     indicative: bool = Field(default=False)
