@@ -1,38 +1,21 @@
-"""Observations into the database: validate, quarantine what fails, store the rest.
-
-Storage is append-only: an observation already stored is not stored again, a stored one is
-never changed or deleted. Each source run is one transaction together with its run record,
-so a run that fails leaves nothing half-written.
-"""
+"""Reference rates into the database: validated, quarantined when implausible, append-only."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from scrapers.base import RateObservation
 
-from .models import CollectionRun, Quarantine, ReferenceRate
-from .types import utcnow
-from .vocab import RunStatus
+from ..models import ReferenceRate
+from .common import StoreCounts, quarantine
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 LOOKBACK = timedelta(days=31)  # how far back the previous value of a rate is looked for
-
-
-@dataclass
-class StoreCounts:
-    """What a run stored, found already stored, or quarantined."""
-
-    stored: int = 0
-    already_stored: int = 0
-    quarantined: int = 0
 
 
 def check_rate(observation: RateObservation, previous: tuple[Decimal, date] | None, *,
@@ -98,38 +81,3 @@ def _known_rates(session: Session, source: str, since: date) -> dict[tuple[str, 
     for rate in session.exec(statement):
         known.setdefault((rate.base, rate.quote), {})[rate.as_of] = rate.rate
     return known
-
-
-def quarantine(session: Session, run_id: int | None, kind: str, observation, reason: str,
-               sha: str | None) -> None:
-    """Keep a refused observation with its reason."""
-    values = {name: str(value) if value is not None else None
-              for name, value in asdict(observation).items()}
-    session.add(Quarantine(run_id=run_id, source=getattr(observation, "source", ""), kind=kind,
-                           observation=json.dumps(values, ensure_ascii=False), reason=reason,
-                           raw_sha256=sha))
-
-
-# --- run records ----------------------------------------------------------------------
-
-
-def start_run(session: Session, source: str, kind: str, started_at: datetime | None = None) -> int:
-    """Create the run record in the caller's transaction and return its id."""
-    run = CollectionRun(source=source, kind=kind, started_at=started_at or utcnow())
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def finish_run(session: Session, run_id: int, *, status: RunStatus, counts: StoreCounts,
-               calls: int, size: int, error: str | None) -> None:
-    """Record how a run ended."""
-    run = session.get(CollectionRun, run_id)
-    run.status = status
-    run.finished_at = utcnow()
-    run.stored = counts.stored
-    run.quarantined = counts.quarantined
-    run.http_calls = calls
-    run.bytes = size
-    run.error = error
-    session.add(run)
