@@ -94,6 +94,8 @@ SETTINGS: tuple[Setting, ...] = (
             "retries after a failed request (connection error, timeout, 5xx, 429)"),
     Setting("RATE_MAX_CHANGE_PCT", 25.0, parse_non_negative_float,
             "a reference rate moving more than this from the source's previous value is quarantined"),
+    Setting("QUOTE_RATE_BAND_PCT", 15.0, parse_non_negative_float,
+            "a quoted rate further than this from the reference rate is quarantined as implausible"),
     Setting("BENCHMARK_MAX_AGE_DAYS", 7, parse_positive_int,
             "a reference rate older than this at the time of a quote is flagged stale"),
     Setting("ARCHIVE_RETENTION_DAYS", 400, parse_positive_int,

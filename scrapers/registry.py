@@ -6,6 +6,7 @@ import importlib
 from types import ModuleType
 
 RATE_SOURCES = ("cbr", "nbm", "nbt", "nbkr", "cbu", "nbg", "cba", "nbu", "ecb", "tcmb", "bct", "bam")
+QUOTE_SOURCES = ("wise", "koronapay", "unistream", "remitly")
 
 
 def rate_source(name: str) -> ModuleType:
@@ -13,3 +14,10 @@ def rate_source(name: str) -> ModuleType:
     if name not in RATE_SOURCES:
         raise KeyError(name)
     return importlib.import_module(f"scrapers.rates.{name}")
+
+
+def quote_source(name: str) -> ModuleType:
+    """The module of a price-quote source; KeyError for an unknown name."""
+    if name not in QUOTE_SOURCES:
+        raise KeyError(name)
+    return importlib.import_module(f"scrapers.quotes.{name}")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlmodel import Session, func, select
 
-from remit.collect import CollectError, collect_rates, http_settings
+from remit.collect import CollectError, Plan, collect, http_settings
 from remit.models import CollectionRun, Quarantine, ReferenceRate
 from scrapers.registry import rate_source
 
@@ -26,6 +26,11 @@ def shared_index():
     if not SHARED_INDEX.exists():
         pytest.skip("../shared/reference-rates is not present")
     return SHARED_INDEX
+
+
+def collect_rates(engine, config, names, *, day=None, replay_index=None, transport=None):
+    plan = Plan(rate_sources=names, quote_sources=[], day=day)
+    return collect(engine, config, plan, replay_index=replay_index, transport=transport)
 
 
 def config(app, **overrides):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -12,46 +13,68 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from scrapers.registry import RATE_SOURCES
+from scrapers.registry import QUOTE_SOURCES, RATE_SOURCES
 
 from ..db import get_engine, get_session
 from ..models import CollectionRun, ReferenceRate
 from ..vocab import RunStatus
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+ALL_SOURCES = RATE_SOURCES + QUOTE_SOURCES
 
 
 @click.command("collect")
 @click.option("--source", "sources", multiple=True, metavar="NAME",
-              help=f"Only this source (repeatable): {', '.join(RATE_SOURCES)}.")
-@click.option("--date", "day", type=DATE, help="Rates for this day (YYYY-MM-DD); default: latest.")
+              help=f"Only this source (repeatable): {', '.join(ALL_SOURCES)}.")
+@click.option("--corridor", "corridors", multiple=True, metavar="RUS-TJK",
+              help="Only quotes in this corridor (repeatable), as an ISO3 pair.")
+@click.option("--date", "day", type=DATE, help="Reference rates of this day (YYYY-MM-DD); default: latest.")
 @click.option("--replay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="INDEX.json", help="Answer every request from these recordings, not the network.")
 @with_appcontext
-def collect(sources: tuple[str, ...], day, replay: Path | None) -> None:
-    """Collect reference rates; exit non-zero if a source failed."""
-    from ..collect import CollectError, collect_rates
+def collect(sources: tuple[str, ...], corridors: tuple[str, ...], day, replay: Path | None) -> None:
+    """Collect reference rates, then quotes; exit non-zero if a source failed."""
+    from ..collect import CollectError, Plan, collect as run_collection
 
-    unknown = [name for name in sources if name not in RATE_SOURCES]
-    if unknown:
-        raise click.BadParameter(f"unknown source {unknown[0]!r}; known: {', '.join(RATE_SOURCES)}",
-                                 param_hint="--source")
-    names = list(dict.fromkeys(sources)) or list(RATE_SOURCES)
-    click.echo(f"fetching {len(names)} source{'s' if len(names) != 1 else ''}"
-               + (f" from {replay}" if replay else "") + " ...", err=True)
+    plan = Plan(corridors=_corridor_keys(corridors), day=day.date() if day else None)
+    if sources:
+        unknown = [name for name in sources if name not in ALL_SOURCES]
+        if unknown:
+            raise click.BadParameter(f"unknown source {unknown[0]!r}; known: {', '.join(ALL_SOURCES)}",
+                                     param_hint="--source")
+        plan.rate_sources = [name for name in RATE_SOURCES if name in sources]
+        plan.quote_sources = [name for name in QUOTE_SOURCES if name in sources]
+    total = len(plan.rate_sources) + len(plan.quote_sources)
+    click.echo(f"collecting from {total} source{'s' if total != 1 else ''}"
+               + (f", replaying {replay}" if replay else "") + " ...", err=True)
     try:
-        with click.progressbar(length=len(names), label="storing", file=sys.stderr) as bar:
-            outcomes = collect_rates(get_engine(), current_app.config, names,
-                                     day=day.date() if day else None, replay_index=replay,
-                                     on_stored=lambda _outcome: bar.update(1))
-    except CollectError as error:
-        raise click.ClickException(str(error)) from None
-    except ValueError as error:  # a malformed replay index
+        with click.progressbar(length=total, label="sources done", file=sys.stderr) as bar:
+            outcomes = run_collection(get_engine(), current_app.config, plan, replay_index=replay,
+                                      on_stored=lambda _outcome: bar.update(1))
+    except (CollectError, ValueError) as error:  # configuration, or a malformed replay index
         raise click.ClickException(str(error)) from None
     _print_summary(outcomes)
     failed = [outcome.source for outcome in outcomes if outcome.status == RunStatus.FAILED]
     if failed:
         raise click.ClickException(f"failed: {', '.join(failed)}")
+
+
+def _corridor_keys(corridors: tuple[str, ...]) -> list[str] | None:
+    """Checked corridor keys, or None for every corridor."""
+    if not corridors:
+        return None
+    from ..queries import find_corridor
+
+    keys = []
+    for key in corridors:
+        if not re.fullmatch(r"[A-Za-z]{3}-[A-Za-z]{3}", key):
+            raise click.BadParameter(f"{key!r} is not an ISO3 pair such as RUS-TJK",
+                                     param_hint="--corridor")
+        corridor = find_corridor(get_session(), key)
+        if corridor is None or not corridor.in_catalog:
+            raise click.BadParameter(f"unknown corridor {key.upper()}", param_hint="--corridor")
+        keys.append(corridor.key)
+    return keys
 
 
 def _print_summary(outcomes) -> None:
