@@ -98,6 +98,10 @@ SETTINGS: tuple[Setting, ...] = (
             "a quoted rate further than this from the reference rate is quarantined as implausible"),
     Setting("BENCHMARK_MAX_AGE_DAYS", 7, parse_positive_int,
             "a reference rate older than this at the time of a quote is flagged stale"),
+    Setting("QUOTES_EVERY_HOURS", 6, parse_positive_int,
+            "how often the scheduler collects quotes from every price source"),
+    Setting("COLLECT_REPLAY_INDEX", "", str,
+            "answer the scheduler's requests from these recordings instead of the network (demo, tests)"),
     Setting("ARCHIVE_RETENTION_DAYS", 400, parse_positive_int,
             "raw responses older than this are deleted from the archive by `remit archive prune`"),
 )

@@ -173,3 +173,11 @@ class Quarantine(SQLModel, table=True):
     reason: str = Field(sa_type=Text)
     raw_sha256: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs the scheduler, until when: exactly one scheduler at a time on SQLite."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(max_length=200)      # host and process id
+    expires_at: datetime = Field(sa_type=UTCDateTime)

@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     from . import collection, data, serve
 
     for command in (data.db_group, data.catalog_group, data.import_group, data.export_group,
-                    collection.collect, collection.rates_group, collection.runs, serve.demo):
+                    collection.collect, collection.rates_group, collection.runs, collection.scheduler,
+                    serve.demo):
         app.cli.add_command(command)

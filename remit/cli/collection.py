@@ -142,3 +142,29 @@ def runs(source: str | None, limit: int) -> None:
         click.echo(f"{run.id:>5} {run.source:<8} {run.kind:<7} "
                    f"{run.started_at.strftime('%Y-%m-%d %H:%M:%S')} {run.status:<8} "
                    f"{run.stored:>7} {run.quarantined:>5} {run.http_calls:>5}  {(run.error or '')[:100]}")
+
+
+@click.command("scheduler")
+@click.option("--wait", is_flag=True, help="If another scheduler runs, wait for it to stop.")
+@click.option("--run-now", is_flag=True, help="Also run every job once at start.")
+@with_appcontext
+def scheduler(wait: bool, run_now: bool) -> None:
+    """Run the collection timetable in this process (exactly one per database)."""
+    import logging
+    import time
+
+    from ..scheduler import AlreadyRunning, SingleInstance, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    while True:
+        probe = SingleInstance(get_engine())
+        try:
+            probe.acquire()
+            probe.release()
+            break
+        except AlreadyRunning as error:
+            if not wait:
+                raise click.ClickException(f"{error}; not starting a second one (--wait to wait)") from None
+            click.echo(f"{error}; waiting ...", err=True)
+            time.sleep(30)
+    serve(current_app._get_current_object(), get_engine(), run_now=run_now)
