@@ -13,14 +13,12 @@ USD, ten times the old MRO's worth), so it is stored as ``MRU``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, timezone
-from decimal import Decimal
-from typing import Any
 
-from scrapers.base import (FormatError, NotConfigured, RateObservation, Request,
-                           decimal_from, per_unit)
+from scrapers.base import FormatError, NotConfigured, RateObservation, Request
+from scrapers.formats import RateFields, json_array, json_rate
 
 NAME = "bam"
 HOME_CURRENCY = "MAD"
@@ -30,6 +28,7 @@ KEY_SETTING = "BAM_API_KEY"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 # BAM kept the pre-2018 code while publishing the redenominated ouguiya's rate.
 RENAMED = {"MRO": "MRU"}
+FIELDS = RateFields(code="libDevise", rate="moyen", units="uniteDevise", day="date")
 
 
 def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
@@ -50,68 +49,12 @@ def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
 def parse(body: bytes, request: Request) -> list[RateObservation]:
     """One observation per currency and date, per one unit; repeated entries once."""
     found: dict[tuple[str, date], RateObservation] = {}
-    for row in _rows(body):
-        observation = _observation(row)
+    for entry in json_array(body, NAME, "rates"):
+        observation = json_rate(entry, FIELDS, NAME, HOME_CURRENCY)
+        observation = replace(observation, base=RENAMED.get(observation.base, observation.base))
         key = (observation.base, observation.as_of)
         if key in found and found[key].rate != observation.rate:
             raise FormatError(f"{NAME}: {observation.base} on {observation.as_of} is listed "
                               f"twice, at {found[key].rate} and {observation.rate}")
         found.setdefault(key, observation)
     return list(found.values())
-
-
-def _rows(body: bytes) -> list[dict[str, Any]]:
-    if not body.strip():
-        raise FormatError(f"{NAME}: the response body is empty")
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
-        raise FormatError(f"{NAME}: the response is not JSON ({exc}), "
-                          f"it starts with {body[:60]!r}") from None
-    if not isinstance(data, list) or not data:
-        raise FormatError(f"{NAME}: expected a non-empty JSON array of rates, "
-                          f"got {type(data).__name__}")
-    return data
-
-
-def _observation(row: Any) -> RateObservation:
-    code = _code(_field(row, "libDevise"))
-    rate = _decimal(_field(row, "moyen"), f"{NAME} {code} moyen")
-    units = _decimal(_field(row, "uniteDevise"), f"{NAME} {code} uniteDevise")
-    return RateObservation(
-        source=NAME,
-        base=RENAMED.get(code, code),
-        quote=HOME_CURRENCY,
-        rate=per_unit(rate, units, what=f"{NAME} {code}"),
-        as_of=_date(_field(row, "date"), code),
-    )
-
-
-def _field(row: Any, name: str) -> Any:
-    if not isinstance(row, dict):
-        raise FormatError(f"{NAME}: an entry of the array is not an object: {row!r:.80}")
-    try:
-        return row[name]
-    except KeyError:
-        raise FormatError(f"{NAME}: an entry has no {name!r} field: {row!r:.120}") from None
-
-
-def _code(value: Any) -> str:
-    if not (isinstance(value, str) and len(value) == 3 and value.isascii()
-            and value.isalpha() and value.isupper()):
-        raise FormatError(f"{NAME}: {value!r} is not a three-letter currency code")
-    return value
-
-
-def _decimal(value: Any, what: str) -> Decimal:
-    # JSON numbers arrive as parse_float Decimals (or int): go through their text, never float.
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise FormatError(f"{what}: {value!r} is not a number")
-    return decimal_from(str(value), what=what)
-
-
-def _date(value: Any, code: str) -> date:
-    try:
-        return datetime.fromisoformat(value).date()
-    except (TypeError, ValueError):
-        raise FormatError(f"{NAME} {code} date: {value!r} is not an ISO date") from None

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs
 
 from scrapers.base import FormatError, RateObservation, Request, decimal_from, per_unit
+from scrapers.formats import check_new, currency_code
 
 NAME = "bct"
 HOME_CURRENCY = "TND"
@@ -160,9 +161,8 @@ def _observations(rows: list[list[str]], columns: dict[str, int],
     for row in rows:
         if len(row) <= max(columns.values()):
             raise FormatError(f"bct: rates row {row!r} has missing cells")
-        code = row[columns[CODE]]
-        if len(code) != 3 or not code.isalpha() or not code.isupper() or code in found:
-            raise FormatError(f"bct: {code!r} is not a new ISO currency code")
+        code = currency_code(row[columns[CODE]], NAME, "Sigle")
+        check_new(found, code, NAME, what=code, where="in the interbank table")
         value = decimal_from(row[columns[VALUE]], what=f"bct {code} Valeur")
         unit = decimal_from(row[columns[UNIT]], what=f"bct {code} Unité")
         rate = per_unit(value, unit, what=f"bct {code}")

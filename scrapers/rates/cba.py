@@ -15,14 +15,11 @@ previous business day, and a range ending today stops at that day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from datetime import date
+from xml.etree.ElementTree import Element
 
 from scrapers.base import FormatError, RateObservation, Request, decimal_from, per_unit
+from scrapers.formats import check_new, currency_code, parse_date, xml_document
 
 NAME = "cba"
 HOME_CURRENCY = "AMD"
@@ -92,10 +89,7 @@ def parse(body: bytes, request: Request) -> list[RateObservation]:
 
 def _operation_result(body: bytes) -> Element:
     """The single element inside soap:Body, after ruling out a parse error or a fault."""
-    try:
-        root = SafeET.fromstring(body)
-    except (ParseError, DefusedXmlException) as exc:
-        raise FormatError(f"cba: response is not well-formed XML ({exc})") from None
+    root = xml_document(body, NAME)
     soap_body = root.find(f"{{{SOAP_NS}}}Body")
     if root.tag != f"{{{SOAP_NS}}}Envelope" or soap_body is None or len(soap_body) != 1:
         raise FormatError("cba: response is not a SOAP envelope with one body element")
@@ -110,7 +104,8 @@ def _operation_result(body: bytes) -> Element:
 def _latest_rows(result: Element) -> list[tuple[Element, date]]:
     """ExchangeRate elements paired with the document's CurrentDate."""
     ns = f"{{{CBA_NS}}}"
-    as_of = _date(result.findtext(f"{ns}ExchangeRatesLatestResult/{ns}CurrentDate"))
+    as_of = _date(result.findtext(f"{ns}ExchangeRatesLatestResult/{ns}CurrentDate"),
+                  "CurrentDate")
     rates = result.findall(f"{ns}ExchangeRatesLatestResult/{ns}Rates/{ns}ExchangeRate")
     if not rates:
         raise FormatError("cba: ExchangeRatesLatest response lists no ExchangeRate")
@@ -124,20 +119,17 @@ def _range_rows(result: Element) -> list[tuple[Element, date]]:
     if diffgram is None:
         raise FormatError("cba: date-range response has no diffgr:diffgram")
     rows = diffgram.findall("DocumentElement/ExchangeRatesByRange")
-    return [(row, _date(row.findtext("RateDate"))) for row in rows]
+    return [(row, _date(row.findtext("RateDate"), "RateDate")) for row in rows]
 
 
 def _observations(rows: Iterable[tuple[Element, date]]) -> list[RateObservation]:
     """One per-unit observation per currency and date, metals left out."""
     found: dict[tuple[str, date], RateObservation] = {}
     for row, as_of in rows:
-        iso = _child_text(row, "ISO")
-        if len(iso) != 3 or not iso.isalpha() or not iso.isupper():
-            raise FormatError(f"cba: {iso!r} is not an ISO currency code")
+        iso = currency_code(_child_text(row, "ISO"), NAME, "ISO")
         if iso in SKIPPED:
             continue
-        if (iso, as_of) in found:
-            raise FormatError(f"cba: {iso} listed twice for {as_of}")
+        check_new(found, (iso, as_of), NAME, what=iso, where=f"for {as_of}")
         value = decimal_from(_child_text(row, "Rate"), what=f"cba {iso} Rate")
         amount = decimal_from(_child_text(row, "Amount"), what=f"cba {iso} Amount")
         rate = per_unit(value, amount, what=f"cba {iso}")
@@ -154,9 +146,6 @@ def _child_text(row: Element, name: str) -> str:
     return text.strip()
 
 
-def _date(text: str | None) -> date:
+def _date(text: str | None, where: str) -> date:
     """The calendar date of an xs:dateTime as stated, whatever its offset."""
-    try:
-        return datetime.fromisoformat((text or "").strip()).date()
-    except ValueError:
-        raise FormatError(f"cba: {text!r} is not a date") from None
+    return parse_date(text.strip() if text else text, NAME, where)

@@ -14,23 +14,20 @@ covers Sunday and Monday (XML_dynamic has no records for those days).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import ParseError, fromstring
-
-from ..base import FormatError, RateObservation, Request, decimal_from, per_unit
+from ..base import FormatError, RateObservation, Request
+from ..formats import (check_new, parse_date, valcurs_rates, value_per_nominal, xml_children,
+                       xml_root)
 
 NAME = "cbr"
 HOME_CURRENCY = "RUB"
 
 _DAILY_URL = "https://www.cbr.ru/scripts/XML_daily.asp"
 _DYNAMIC_URL = "https://www.cbr.ru/scripts/XML_dynamic.asp"
-_ISO_CODE = re.compile(r"[A-Z]{3}")
 
 # CBR's internal currency ids, as in the ``Valute ID`` attribute of the XML_daily of
 # 25.04.2026. XML_dynamic takes and returns only these ids, never an ISO code.
@@ -75,47 +72,10 @@ def history_requests(currency: str, start: date, end: date) -> list[Request]:
 
 def parse(body: bytes, request: Request) -> list[RateObservation]:
     """Observations from an XML_daily or XML_dynamic body (which one: by the request's URL)."""
-    root = _root(body)
+    root = xml_root(body, NAME, "ValCurs")
     if urlsplit(request.url).path.endswith("/XML_dynamic.asp"):
         return _parse_dynamic(root, request)
-    return _parse_daily(root)
-
-
-def _root(body: bytes) -> Element:
-    if not body.strip():
-        raise FormatError(f"{NAME}: empty body instead of XML")
-    try:
-        # Bytes, not text: expat reads the windows-1251 declaration itself.
-        root = fromstring(body)
-    except (ParseError, ValueError, LookupError) as exc:
-        raise FormatError(f"{NAME}: not well-formed XML ({exc})") from None
-    if root.tag != "ValCurs":
-        raise FormatError(f"{NAME}: root element is <{root.tag}>, expected <ValCurs>")
-    return root
-
-
-def _only_children(root: Element, tag: str) -> list[Element]:
-    # Anything else than the expected entries means the format changed: say so.
-    others = sorted({child.tag for child in root if child.tag != tag})
-    if others:
-        raise FormatError(f"{NAME}: unexpected <{others[0]}> in <ValCurs>, expected <{tag}>")
-    return list(root)
-
-
-def _parse_daily(root: Element) -> list[RateObservation]:
-    as_of = _date(root.get("Date"), "ValCurs Date")
-    entries = _only_children(root, "Valute")
-    if not entries:
-        raise FormatError(f"{NAME}: no <Valute> entries in XML_daily of {as_of}")
-    found: dict[str, RateObservation] = {}
-    for valute in entries:
-        code = _field(valute, "CharCode", f"a <Valute> of {as_of}")
-        if not _ISO_CODE.fullmatch(code):
-            continue  # not an ISO 4217 currency: nothing to compare with
-        if code in found:
-            raise FormatError(f"{NAME}: {code} listed twice in XML_daily of {as_of}")
-        found[code] = _observation(valute, code, as_of)
-    return list(found.values())
+    return valcurs_rates(root, NAME, HOME_CURRENCY, "%d.%m.%Y")
 
 
 def _parse_dynamic(root: Element, request: Request) -> list[RateObservation]:
@@ -126,12 +86,12 @@ def _parse_dynamic(root: Element, request: Request) -> list[RateObservation]:
     _check_id(root, cbr_id)
     # No records is a real answer: no rate was set in the range (e.g. Sunday to Monday).
     found: dict[date, RateObservation] = {}
-    for record in _only_children(root, "Record"):
+    for record in xml_children(root, "Record", NAME):
         _check_id(record, cbr_id)
-        as_of = _date(record.get("Date"), f"Record Date of {cbr_id}")
-        if as_of in found:
-            raise FormatError(f"{NAME}: {code} has two records for {as_of}")
-        found[as_of] = _observation(record, code, as_of)
+        as_of = parse_date(record.get("Date"), NAME, f"Record Date of {cbr_id}", "%d.%m.%Y")
+        check_new(found, as_of, NAME, what=f"{code} record", where=f"for {as_of}")
+        rate = value_per_nominal(record, NAME, f"{code} on {as_of}")
+        found[as_of] = RateObservation(NAME, code, HOME_CURRENCY, rate, as_of)
     return list(found.values())
 
 
@@ -139,25 +99,3 @@ def _check_id(element: Element, cbr_id: str) -> None:
     stated = element.get("ID", element.get("Id"))
     if stated is not None and stated != cbr_id:
         raise FormatError(f"{NAME}: <{element.tag}> is for {stated}, the request for {cbr_id}")
-
-
-def _observation(element: Element, code: str, as_of: date) -> RateObservation:
-    where = f"{code} on {as_of}"
-    value = decimal_from(_field(element, "Value", where), what=f"{NAME}: Value of {where}")
-    nominal = decimal_from(_field(element, "Nominal", where), what=f"{NAME}: Nominal of {where}")
-    rate: Decimal = per_unit(value, nominal, what=f"{NAME}: {where}")
-    return RateObservation(NAME, code, HOME_CURRENCY, rate, as_of)
-
-
-def _field(element: Element, tag: str, where: str) -> str:
-    text = (element.findtext(tag) or "").strip()
-    if not text:
-        raise FormatError(f"{NAME}: <{tag}> missing or empty in {where}")
-    return text
-
-
-def _date(text: str | None, what: str) -> date:
-    try:
-        return datetime.strptime(text or "", "%d.%m.%Y").date()
-    except ValueError:
-        raise FormatError(f"{NAME}: {what} {text!r} is not a DD.MM.YYYY date") from None

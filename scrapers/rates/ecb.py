@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from scrapers.base import FormatError, RateObservation, Request, decimal_from
+from scrapers.formats import check_new, currency_code
 
 NAME = "ecb"
 HOME_CURRENCY = "EUR"
@@ -60,10 +61,9 @@ def parse(body: bytes, request: Request) -> list[RateObservation]:
             observation = _observation(row, reader.line_num)
             if observation is None:
                 continue
-            if (observation.quote, observation.as_of) in found:
-                raise FormatError(f"ecb: {observation.quote} listed twice for "
-                                  f"{observation.as_of}")
-            found[observation.quote, observation.as_of] = observation
+            key = (observation.quote, observation.as_of)
+            check_new(found, key, NAME, what=observation.quote, where=f"for {observation.as_of}")
+            found[key] = observation
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FormatError(f"ecb: body is not readable CSV ({exc})") from None
     return list(found.values())
@@ -73,9 +73,7 @@ def _observation(row: dict[str, str | None], line: int) -> RateObservation | Non
     """The row's rate for one euro, or None for a day the ECB left empty."""
     if any(row.get(name) is None for name in REQUIRED):
         raise FormatError(f"ecb: CSV line {line} has too few fields")
-    code = row["CURRENCY"].strip()
-    if len(code) != 3 or not code.isalpha() or not code.isupper():
-        raise FormatError(f"ecb: line {line}: {code!r} is not an ISO currency code")
+    code = currency_code(row["CURRENCY"].strip(), NAME, f"line {line}: CURRENCY")
     if not row["OBS_VALUE"].strip():
         return None
     value = decimal_from(row["OBS_VALUE"], what=f"ecb {code} OBS_VALUE line {line}")

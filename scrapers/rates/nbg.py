@@ -12,17 +12,17 @@ Saturday 28 February. The stored date is ``validFromDate``, the day the rate app
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from typing import Any
 
-from scrapers.base import FormatError, RateObservation, Request, decimal_from, per_unit
+from scrapers.base import FormatError, RateObservation, Request
+from scrapers.formats import RateFields, json_array, json_field, json_rate
 
 NAME = "nbg"
 HOME_CURRENCY = "GEL"
 URL = "https://nbg.gov.ge/gw/api/ct/monetarypolicy/currencies/?date={day}"
+FIELDS = RateFields(code="code", rate="rate", units="quantity", day="validFromDate")
 
 
 def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
@@ -33,68 +33,13 @@ def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
 
 def parse(body: bytes, request: Request) -> list[RateObservation]:
     """One observation per currency and day in the document, per one unit."""
-    return [_observation(row) for day in _days(body) for row in _currencies(day)]
+    return [json_rate(entry, FIELDS, NAME, HOME_CURRENCY)
+            for day in json_array(body, NAME, "days") for entry in _currencies(day)]
 
 
-def _days(body: bytes) -> list[dict[str, Any]]:
-    if not body.strip():
-        raise FormatError(f"{NAME}: the response body is empty")
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
-        raise FormatError(f"{NAME}: the response is not JSON ({exc}), "
-                          f"it starts with {body[:60]!r}") from None
-    if not isinstance(data, list) or not data:
-        raise FormatError(f"{NAME}: expected a non-empty JSON array of days, "
-                          f"got {type(data).__name__}")
-    return data
-
-
-def _currencies(day: Any) -> list[dict[str, Any]]:
-    rows = _field(day, "currencies")
-    if not isinstance(rows, list) or not rows:
-        raise FormatError(f"{NAME}: 'currencies' is not a non-empty array: {rows!r:.80}")
-    return rows
-
-
-def _observation(row: Any) -> RateObservation:
-    code = _code(_field(row, "code"))
-    rate = _decimal(_field(row, "rate"), f"{NAME} {code} rate")
-    quantity = _decimal(_field(row, "quantity"), f"{NAME} {code} quantity")
-    return RateObservation(
-        source=NAME,
-        base=code,
-        quote=HOME_CURRENCY,
-        rate=per_unit(rate, quantity, what=f"{NAME} {code}"),
-        as_of=_date(_field(row, "validFromDate"), code),
-    )
-
-
-def _field(row: Any, name: str) -> Any:
-    if not isinstance(row, dict):
-        raise FormatError(f"{NAME}: expected an object with {name!r}, got {row!r:.80}")
-    try:
-        return row[name]
-    except KeyError:
-        raise FormatError(f"{NAME}: an entry has no {name!r} field: {row!r:.120}") from None
-
-
-def _code(value: Any) -> str:
-    if not (isinstance(value, str) and len(value) == 3 and value.isascii()
-            and value.isalpha() and value.isupper()):
-        raise FormatError(f"{NAME}: {value!r} is not a three-letter currency code")
-    return value
-
-
-def _decimal(value: Any, what: str) -> Decimal:
-    # JSON numbers arrive as parse_float Decimals (or int): go through their text, never float.
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise FormatError(f"{what}: {value!r} is not a number")
-    return decimal_from(str(value), what=what)
-
-
-def _date(value: Any, code: str) -> date:
-    try:
-        return datetime.fromisoformat(value).date()
-    except (TypeError, ValueError):
-        raise FormatError(f"{NAME} {code} validFromDate: {value!r} is not an ISO date") from None
+def _currencies(day: Any) -> list[Any]:
+    """The non-empty ``currencies`` array of one day."""
+    entries = json_field(day, "currencies", NAME, "a day")
+    if not isinstance(entries, list) or not entries:
+        raise FormatError(f"{NAME}: 'currencies' is not a non-empty array: {entries!r:.80}")
+    return entries

@@ -13,20 +13,18 @@ always comes from the document.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
+from functools import partial
 from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import ParseError, fromstring
-
-from ..base import FormatError, RateObservation, Request, decimal_from, per_unit
+from ..base import FormatError, RateObservation, Request
+from ..formats import nominal_rates, parse_date, xml_entries, xml_root
 
 NAME = "nbkr"
 HOME_CURRENCY = "KGS"
 
 _URLS = ("https://www.nbkr.kg/XML/daily.xml", "https://www.nbkr.kg/XML/weekly.xml")
-_ISO_CODE = re.compile(r"[A-Z]{3}")
 
 
 def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
@@ -36,57 +34,15 @@ def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
 
 def parse(body: bytes, request: Request) -> list[RateObservation]:
     """One observation per currency in daily.xml or weekly.xml, dated as the file states."""
-    root = _root(body)
-    as_of = _date(root.get("Date"))
-    entries = list(root)
-    if not entries:
-        raise FormatError(f"{NAME}: no <Currency> entries in the rates of {as_of}")
-    found: dict[str, RateObservation] = {}
-    for currency in entries:
-        if currency.tag != "Currency":
-            raise FormatError(f"{NAME}: unexpected <{currency.tag}> in <CurrencyRates>")
-        code = (currency.get("ISOCode") or "").strip()
-        if not code:
-            raise FormatError(f"{NAME}: a <Currency> of {as_of} has no ISOCode attribute")
-        if not _ISO_CODE.fullmatch(code):
-            continue  # not an ISO 4217 currency: nothing to compare with
-        if code in found:
-            raise FormatError(f"{NAME}: {code} listed twice in the rates of {as_of}")
-        found[code] = _observation(currency, code, as_of)
-    return list(found.values())
+    root = xml_root(body, NAME, "CurrencyRates")
+    as_of = parse_date(root.get("Date"), NAME, "CurrencyRates Date", "%d.%m.%Y")
+    currencies = xml_entries(root, "Currency", NAME, f"the rates of {as_of}")
+    return nominal_rates(currencies, partial(_iso_code, as_of=as_of), NAME, HOME_CURRENCY, as_of)
 
 
-def _root(body: bytes) -> Element:
-    if not body.strip():
-        raise FormatError(f"{NAME}: empty body instead of XML")
-    try:
-        # Bytes, not text: expat reads the windows-1251 declaration itself.
-        root = fromstring(body)
-    except (ParseError, ValueError, LookupError) as exc:
-        raise FormatError(f"{NAME}: not well-formed XML ({exc})") from None
-    if root.tag != "CurrencyRates":
-        raise FormatError(f"{NAME}: root element is <{root.tag}>, expected <CurrencyRates>")
-    return root
-
-
-def _observation(currency: Element, code: str, as_of: date) -> RateObservation:
-    where = f"{code} on {as_of}"
-    value = decimal_from(_field(currency, "Value", where), what=f"{NAME}: Value of {where}")
-    nominal = decimal_from(_field(currency, "Nominal", where), what=f"{NAME}: Nominal of {where}")
-    rate = per_unit(value, nominal, what=f"{NAME}: {where}")
-    return RateObservation(NAME, code, HOME_CURRENCY, rate, as_of)
-
-
-def _field(element: Element, tag: str, where: str) -> str:
-    text = (element.findtext(tag) or "").strip()
-    if not text:
-        raise FormatError(f"{NAME}: <{tag}> missing or empty in {where}")
-    return text
-
-
-def _date(text: str | None) -> date:
-    try:
-        return datetime.strptime(text or "", "%d.%m.%Y").date()
-    except ValueError:
-        message = f"{NAME}: CurrencyRates Date {text!r} is not a DD.MM.YYYY date"
-        raise FormatError(message) from None
+def _iso_code(currency: Element, as_of: date) -> str:
+    """The ISOCode attribute of a <Currency>, which must be there."""
+    code = (currency.get("ISOCode") or "").strip()
+    if not code:
+        raise FormatError(f"{NAME}: a <Currency> of {as_of} has no ISOCode attribute")
+    return code

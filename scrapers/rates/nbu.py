@@ -13,13 +13,12 @@ remits; SDR (XDR) is kept. There is no RUB. The bank sets the rates every workin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from typing import Any
 
-from scrapers.base import FormatError, RateObservation, Request, decimal_from, per_unit
+from scrapers.base import RateObservation, Request
+from scrapers.formats import RateFields, currency_code, json_array, json_field, json_rate
 
 NAME = "nbu"
 HOME_CURRENCY = "UAH"
@@ -27,6 +26,8 @@ URL = ("https://bank.gov.ua/NBU_Exchange/exchange_site"
        "?end={end:%Y%m%d}&json=&order=asc&sort=exchangedate&start={start:%Y%m%d}")
 # ISO 4217 codes of precious metals: priced per troy ounce, not currencies.
 METALS = frozenset({"XAU", "XAG", "XPT", "XPD"})
+FIELDS = RateFields(code="cc", rate="rate", units="units", day="exchangedate",
+                    date_format="%d.%m.%Y")
 
 
 def requests(day: date | None, settings: Mapping[str, str]) -> list[Request]:
@@ -44,63 +45,11 @@ def range_requests(start: date, end: date) -> list[Request]:
 
 def parse(body: bytes, request: Request) -> list[RateObservation]:
     """One observation per currency and day, per one unit; metals are left out."""
-    rows = _rows(body)
-    return [_observation(row) for row in rows if _code(_field(row, "cc")) not in METALS]
+    return [json_rate(entry, FIELDS, NAME, HOME_CURRENCY)
+            for entry in json_array(body, NAME, "rates") if not _is_metal(entry)]
 
 
-def _rows(body: bytes) -> list[dict[str, Any]]:
-    if not body.strip():
-        raise FormatError(f"{NAME}: the response body is empty")
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
-        raise FormatError(f"{NAME}: the response is not JSON ({exc}), "
-                          f"it starts with {body[:60]!r}") from None
-    if not isinstance(data, list) or not data:
-        raise FormatError(f"{NAME}: expected a non-empty JSON array of rates, "
-                          f"got {type(data).__name__}")
-    return data
-
-
-def _observation(row: dict[str, Any]) -> RateObservation:
-    code = _code(_field(row, "cc"))
-    rate = _decimal(_field(row, "rate"), f"{NAME} {code} rate")
-    units = _decimal(_field(row, "units"), f"{NAME} {code} units")
-    return RateObservation(
-        source=NAME,
-        base=code,
-        quote=HOME_CURRENCY,
-        rate=per_unit(rate, units, what=f"{NAME} {code}"),
-        as_of=_date(_field(row, "exchangedate"), code),
-    )
-
-
-def _field(row: Any, name: str) -> Any:
-    if not isinstance(row, dict):
-        raise FormatError(f"{NAME}: an entry of the array is not an object: {row!r:.80}")
-    try:
-        return row[name]
-    except KeyError:
-        raise FormatError(f"{NAME}: an entry has no {name!r} field: {row!r:.120}") from None
-
-
-def _code(value: Any) -> str:
-    if not (isinstance(value, str) and len(value) == 3 and value.isascii()
-            and value.isalpha() and value.isupper()):
-        raise FormatError(f"{NAME}: {value!r} is not a three-letter currency code")
-    return value
-
-
-def _decimal(value: Any, what: str) -> Decimal:
-    # JSON numbers arrive as parse_float Decimals (or int): go through their text, never float.
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise FormatError(f"{what}: {value!r} is not a number")
-    return decimal_from(str(value), what=what)
-
-
-def _date(value: Any, code: str) -> date:
-    try:
-        return datetime.strptime(value, "%d.%m.%Y").date()
-    except (TypeError, ValueError):
-        raise FormatError(f"{NAME} {code} exchangedate: {value!r} "
-                          "is not a DD.MM.YYYY date") from None
+def _is_metal(entry: Any) -> bool:
+    """Whether the entry is for a precious metal; its code is checked either way."""
+    code = json_field(entry, FIELDS.code, NAME, "an entry")
+    return currency_code(code, NAME, FIELDS.code) in METALS

@@ -18,13 +18,12 @@ nine-day bayram closure still yields the latest published rates.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any
 
-from scrapers.base import FormatError, RateObservation, Request, decimal_from, per_unit
+from scrapers.base import FormatError, RateObservation, Request, per_unit
+from scrapers.formats import json_decimal, json_document, json_field, parse_date
 
 NAME = "tcmb"
 HOME_CURRENCY = "TRY"
@@ -56,53 +55,27 @@ def parse(body: bytes, request: Request) -> list[RateObservation]:
 
 
 def _items(body: bytes) -> list[Any]:
-    if not body.strip():
-        raise FormatError(f"{NAME}: the response body is empty")
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
-        raise FormatError(f"{NAME}: the response is not JSON ({exc}), "
-                          f"it starts with {body[:60]!r}") from None
-    items = _field(data, "items")
+    """The ``items`` array of the response object: one item per calendar day."""
+    items = json_field(json_document(body, NAME), "items", NAME, "the response")
     if not isinstance(items, list):
         raise FormatError(f"{NAME}: 'items' is not an array: {items!r:.80}")
     return items
 
 
 def _day(item: Any) -> list[RateObservation]:
-    as_of = _date(_field(item, "Tarih"))
+    """The mid rates of one day's item; none for a day without rates."""
+    as_of = parse_date(json_field(item, "Tarih", NAME, "an item"), NAME, "Tarih", "%d-%m-%Y")
     observations = []
     for code in CURRENCIES:
-        buying = _field(item, f"TP_DK_{code}_A_YTL")
-        selling = _field(item, f"TP_DK_{code}_S_YTL")
+        # EVDS sends strings, null on closed days; json_decimal reads their text, never float.
+        buying = json_field(item, f"TP_DK_{code}_A_YTL", NAME, "an item")
+        selling = json_field(item, f"TP_DK_{code}_S_YTL", NAME, "an item")
         if buying is None or selling is None:
             continue  # no rates announced that day
-        what = f"{NAME} {code} on {as_of}"
-        mid = (_decimal(buying, f"{what} buying") + _decimal(selling, f"{what} selling")) / 2
+        what = f"{code} on {as_of}"
+        mid = (json_decimal(buying, NAME, f"{what} buying")
+               + json_decimal(selling, NAME, f"{what} selling")) / 2
         observations.append(RateObservation(
             source=NAME, base=code, quote=HOME_CURRENCY, as_of=as_of,
-            rate=per_unit(mid, UNITS.get(code, 1), what=what)))
+            rate=per_unit(mid, UNITS.get(code, 1), what=f"{NAME} {what}")))
     return observations
-
-
-def _field(item: Any, name: str) -> Any:
-    if not isinstance(item, dict):
-        raise FormatError(f"{NAME}: expected an object with {name!r}, got {item!r:.80}")
-    try:
-        return item[name]
-    except KeyError:
-        raise FormatError(f"{NAME}: an item has no {name!r} field: {item!r:.120}") from None
-
-
-def _decimal(value: Any, what: str) -> Decimal:
-    # EVDS sends strings; numbers would be parse_float Decimals: text either way, never float.
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise FormatError(f"{what}: {value!r} is not a number")
-    return decimal_from(str(value), what=what)
-
-
-def _date(value: Any) -> date:
-    try:
-        return datetime.strptime(value, "%d-%m-%Y").date()
-    except (TypeError, ValueError):
-        raise FormatError(f"{NAME}: Tarih {value!r} is not a DD-MM-YYYY date") from None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,19 +11,14 @@ import pytest
 from scrapers.base import FormatError, NotConfigured
 from scrapers.rates import bam
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 DAYS = {"bam/00.json": date(2026, 3, 25), "bam/01.json": date(2026, 3, 26)}
 SETTINGS = {"BAM_API_KEY": "0123456789abcdef"}
 
 
 @pytest.fixture
-def recorded():
+def recorded(recordings):
     """file -> (index entry, body) for every bam recording; skips when they are absent."""
-    if not (RECORDINGS / "index.json").exists():
-        pytest.skip("../shared/reference-rates is not present")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    mine = {e["file"]: (e, (RECORDINGS / e["file"]).read_bytes())
-            for e in entries if e["source"] == "bam"}
+    mine = recordings.bodies("bam")
     assert sorted(mine) == sorted(DAYS)
     return mine
 

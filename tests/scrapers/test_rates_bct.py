@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from scrapers.base import FormatError, RateObservation, Request
 from scrapers.rates import bct
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="no shared recordings")
 RECORDED_DAY = date(2026, 5, 18)
 
 
-def recording() -> dict:
-    index = json.loads((SHARED / "index.json").read_text(encoding="utf-8"))
-    return next(entry for entry in index if entry["file"] == "bct/00.html")
-
-
-def page() -> bytes:
-    return (SHARED / "bct" / "00.html").read_bytes()
+@pytest.fixture
+def page(recordings) -> bytes:
+    """The recorded archive page of 18 May 2026."""
+    return recordings.body("bct/00.html")
 
 
 def parse(body: bytes, day: date = RECORDED_DAY) -> list[RateObservation]:
@@ -38,8 +31,8 @@ def lowered(headers) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 
 
-def test_request_is_the_recorded_one():
-    entry = recording()
+def test_request_is_the_recorded_one(recordings):
+    entry = recordings.entry("bct/00.html")
     (request,) = bct.requests(RECORDED_DAY, {})
     assert request.method == entry["method"] == "POST"
     assert request.url == entry["url"]
@@ -53,8 +46,8 @@ def test_latest_request_asks_for_today_in_utc():
     assert request.body == f"input={today.isoformat()}&langue=_AN".encode("ascii")
 
 
-def test_spot_values_of_the_interbank_table():
-    observations = parse(page())
+def test_spot_values_of_the_interbank_table(page):
+    observations = parse(page)
     assert len(observations) == 20
     assert all(isinstance(o.rate, Decimal) for o in observations)
     assert {(o.source, o.quote, o.as_of) for o in observations} == {("bct", "TND", RECORDED_DAY)}
@@ -71,27 +64,26 @@ def test_spot_values_of_the_interbank_table():
     assert "DZD" in found and "MRU" in found  # only in the interbank table
 
 
-def test_table_found_by_headers_and_heading_not_position():
-    first, second = page().split(b"<!-- 2eme module!-->")
+def test_table_found_by_headers_and_heading_not_position(page):
+    first, second = page.split(b"<!-- 2eme module!-->")
     swapped = second + first  # the banknote table now comes first
-    assert rates(parse(swapped)) == rates(parse(page()))
+    assert rates(parse(swapped)) == rates(parse(page))
 
 
-def test_page_date_wins_over_the_requested_day():
-    observations = parse(page(), day=date(2026, 5, 19))
+def test_page_date_wins_over_the_requested_day(page):
+    observations = parse(page, day=date(2026, 5, 19))
     assert {o.as_of for o in observations} == {RECORDED_DAY}
 
 
-def test_requested_day_when_the_page_states_none():
-    undated = page().replace(b"18/05/2026", b"")
+def test_requested_day_when_the_page_states_none(page):
+    undated = page.replace(b"18/05/2026", b"")
     observations = parse(undated, day=date(2026, 5, 19))
     assert {o.as_of for o in observations} == {date(2026, 5, 19)}
 
 
-def test_truncated_page():
-    whole = page()
+def test_truncated_page(page):
     with pytest.raises(FormatError, match="^bct: the rates table is cut off"):
-        parse(whole[: whole.index(b"EURO")])
+        parse(page[: page.index(b"EURO")])
 
 
 def test_empty_body():
@@ -106,31 +98,31 @@ def test_page_without_rates_table():
         parse(notice)
 
 
-def test_renamed_header():
-    renamed = page().replace(b"Valeur", b"Cours", 1)
+def test_renamed_header(page):
+    renamed = page.replace(b"Valeur", b"Cours", 1)
     with pytest.raises(FormatError, match="found 0"):
         parse(renamed)
 
 
-def test_non_numeric_value():
-    broken = page().replace(b"  2,9034", b"  N/D")
+def test_non_numeric_value(page):
+    broken = page.replace(b"  2,9034", b"  N/D")
     with pytest.raises(FormatError, match="bct USD Valeur"):
         parse(broken)
 
 
-def test_zero_unit():
-    broken = page().replace(b"<div align='right'>1000</div>", b"<div align='right'>0</div>", 1)
+def test_zero_unit(page):
+    broken = page.replace(b"<div align='right'>1000</div>", b"<div align='right'>0</div>", 1)
     with pytest.raises(FormatError, match="bct JPY Unit"):
         parse(broken)
 
 
-def test_row_with_missing_cell():
-    broken = page().replace(b"<td scope='col'>USD</td>", b"", 1)
+def test_row_with_missing_cell(page):
+    broken = page.replace(b"<td scope='col'>USD</td>", b"", 1)
     with pytest.raises(FormatError, match="^bct: "):
         parse(broken)
 
 
-def test_undated_page_and_request_without_day():
-    undated = page().replace(b"18/05/2026", b"")
+def test_undated_page_and_request_without_day(page):
+    undated = page.replace(b"18/05/2026", b"")
     with pytest.raises(FormatError, match="^bct: the page states no date, the request no input day"):
         bct.parse(undated, Request("POST", bct.URL, body=b"langue=_AN"))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from scrapers.base import FormatError, Request
 from scrapers.rates import cbr
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 DAILY_URL = "https://www.cbr.ru/scripts/XML_daily.asp"
 DYNAMIC_URL = "https://www.cbr.ru/scripts/XML_dynamic.asp"
 
@@ -26,27 +23,13 @@ CALLS = {
 }
 
 
-def recordings() -> dict[str, dict]:
-    """The index entries of the CBR recordings by file; skips when ../shared is absent."""
-    if not RECORDINGS.is_dir():
-        pytest.skip(f"no recordings at {RECORDINGS}")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    return {entry["file"]: entry for entry in entries if entry["source"] == "cbr"}
-
-
-def recorded(file: str) -> tuple[bytes, Request]:
-    """The body of a recording and the request it answered."""
-    entry = recordings()[file]
-    return (RECORDINGS / file).read_bytes(), Request(entry["method"], entry["url"])
-
-
 def rates(observations) -> dict[tuple[str, date], Decimal]:
     """Rates by (currency, date)."""
     return {(o.base, o.as_of): o.rate for o in observations}
 
 
-def test_requests_reproduce_every_recording():
-    entries = recordings()
+def test_requests_reproduce_every_recording(recordings):
+    entries = recordings.entries("cbr")
     assert set(entries) == set(CALLS)
     for file, entry in entries.items():
         [made] = CALLS[file]()
@@ -67,17 +50,17 @@ def test_history_requests_refuse_unknown_currency_and_reversed_range():
         cbr.history_requests("USD", date(2026, 3, 5), date(2026, 3, 1))
 
 
-def test_every_recording_parses():
-    for file in recordings():
-        observations = cbr.parse(*recorded(file))
+def test_every_recording_parses(recordings):
+    for file in recordings.entries("cbr"):
+        observations = cbr.parse(*recordings.recorded(file))
         assert observations, file
         assert all(type(o.rate) is Decimal for o in observations)
         assert {(o.source, o.quote) for o in observations} == {("cbr", "RUB")}
         assert len(rates(observations)) == len(observations)
 
 
-def test_daily_spot_values_per_one_unit():
-    observations = cbr.parse(*recorded("cbr/00.xml"))
+def test_daily_spot_values_per_one_unit(recordings):
+    observations = cbr.parse(*recordings.recorded("cbr/00.xml"))
     assert len(observations) == 54
     assert {o.as_of for o in observations} == {date(2026, 4, 25)}
     got = {o.base: o.rate for o in observations}
@@ -89,8 +72,8 @@ def test_daily_spot_values_per_one_unit():
     assert got["IRR"] == Decimal("0.0000539256")   # 53,9256 for 1000000 IRR
 
 
-def test_daily_rates_agree_with_the_banks_own_vunitrate():
-    body, request = recorded("cbr/00.xml")
+def test_daily_rates_agree_with_the_banks_own_vunitrate(recordings):
+    body, request = recordings.recorded("cbr/00.xml")
     text = body.decode("windows-1251")
     published = dict(re.findall(r"<CharCode>(\w+)</CharCode>.*?<VunitRate>([^<]+)<", text))
     got = {o.base: o.rate for o in cbr.parse(body, request)}
@@ -99,16 +82,16 @@ def test_daily_rates_agree_with_the_banks_own_vunitrate():
         assert got[code] == Decimal(vunit.replace(",", ".")), code
 
 
-def test_id_mapping_agrees_with_the_daily_file():
-    body, _ = recorded("cbr/00.xml")
+def test_id_mapping_agrees_with_the_daily_file(recordings):
+    body, _ = recordings.recorded("cbr/00.xml")
     text = body.decode("windows-1251")
     pairs = re.findall(r'<Valute ID="(\w+)"><NumCode>\d+</NumCode><CharCode>(\w+)<', text)
     assert len(pairs) == 54
     assert dict(pairs) == cbr.CBR_IDS
 
 
-def test_windows_1251_names_do_not_break_parsing():
-    body, request = recorded("cbr/00.xml")
+def test_windows_1251_names_do_not_break_parsing(recordings):
+    body, request = recordings.recorded("cbr/00.xml")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")                       # the Cyrillic names are windows-1251
     assert "Австралийский доллар".encode("windows-1251") in body
@@ -116,22 +99,22 @@ def test_windows_1251_names_do_not_break_parsing():
     assert cbr.parse(as_utf8.encode("utf-8"), request) == cbr.parse(body, request)
 
 
-def test_windows_1251_bytes_declared_utf8_are_refused():
-    body, request = recorded("cbr/00.xml")
+def test_windows_1251_bytes_declared_utf8_are_refused(recordings):
+    body, request = recordings.recorded("cbr/00.xml")
     mislabelled = body.replace(b'encoding="windows-1251"', b'encoding="utf-8"')
     with pytest.raises(FormatError, match="cbr: not well-formed XML"):
         cbr.parse(mislabelled, request)
 
 
-def test_dynamic_spot_values_take_the_currency_from_the_request():
-    assert rates(cbr.parse(*recorded("cbr/01.xml"))) == {
+def test_dynamic_spot_values_take_the_currency_from_the_request(recordings):
+    assert rates(cbr.parse(*recordings.recorded("cbr/01.xml"))) == {
         ("AUD", date(2026, 3, 3)): Decimal("54.7468"),
         ("AUD", date(2026, 3, 4)): Decimal("55.1336"),
         ("AUD", date(2026, 3, 5)): Decimal("54.4295"),
     }
-    azn = rates(cbr.parse(*recorded("cbr/02.xml")))
+    azn = rates(cbr.parse(*recordings.recorded("cbr/02.xml")))
     assert azn[("AZN", date(2026, 3, 4))] == Decimal("45.6525")
-    usd = rates(cbr.parse(*recorded("cbr/16.xml")))
+    usd = rates(cbr.parse(*recordings.recorded("cbr/16.xml")))
     assert usd[("USD", date(2026, 3, 5))] == Decimal("77.8009")
 
 
@@ -141,8 +124,8 @@ def test_dynamic_range_without_records_is_empty():
     assert cbr.parse(body, request) == []
 
 
-def test_dynamic_unknown_or_mismatched_id_is_a_format_error():
-    body, _ = recorded("cbr/01.xml")
+def test_dynamic_unknown_or_mismatched_id_is_a_format_error(recordings):
+    body, _ = recordings.recorded("cbr/01.xml")
     unknown = Request("GET", f"{DYNAMIC_URL}?VAL_NM_RQ=R99999&date_req1=01/03/2026")
     with pytest.raises(FormatError, match="cbr: unknown CBR currency id 'R99999'"):
         cbr.parse(body, unknown)
@@ -152,8 +135,8 @@ def test_dynamic_unknown_or_mismatched_id_is_a_format_error():
         cbr.parse(body, usd)
 
 
-def test_non_iso_entry_is_skipped_and_a_duplicate_refused():
-    body, request = recorded("cbr/00.xml")
+def test_non_iso_entry_is_skipped_and_a_duplicate_refused(recordings):
+    body, request = recordings.recorded("cbr/00.xml")
     gold = body.replace(b"<CharCode>AUD</CharCode>", b"<CharCode>GOLD</CharCode>")
     all_codes = {o.base for o in cbr.parse(body, request)}
     assert {o.base for o in cbr.parse(gold, request)} == all_codes - {"AUD"}
@@ -199,9 +182,9 @@ BROKEN_DAILY = {
 
 
 @pytest.mark.parametrize("case", BROKEN_DAILY)
-def test_broken_daily_is_a_one_line_format_error(case):
+def test_broken_daily_is_a_one_line_format_error(recordings, case):
     change, message = BROKEN_DAILY[case]
-    body, request = recorded("cbr/00.xml")
+    body, request = recordings.recorded("cbr/00.xml")
     with pytest.raises(FormatError, match=message) as caught:
         cbr.parse(change(body), request)
     assert "\n" not in str(caught.value)
@@ -215,7 +198,7 @@ def test_broken_daily_is_a_one_line_format_error(case):
      r"cbr: Record Date of R01010 '2026-03-04'"),
     (lambda body: body.replace(b"Record", b"Valute"), r"cbr: unexpected <Valute> in <ValCurs>"),
 ])
-def test_broken_dynamic_is_a_format_error(change, message):
-    body, request = recorded("cbr/01.xml")
+def test_broken_dynamic_is_a_format_error(recordings, change, message):
+    body, request = recordings.recorded("cbr/01.xml")
     with pytest.raises(FormatError, match=message):
         cbr.parse(change(body), request)

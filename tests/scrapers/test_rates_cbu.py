@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,18 +11,13 @@ import pytest
 from scrapers.base import FormatError
 from scrapers.rates import cbu
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 DAYS = {"cbu/00.json": date(2026, 4, 1), "cbu/01.json": date(2026, 4, 2)}
 
 
 @pytest.fixture
-def recorded():
+def recorded(recordings):
     """file -> (index entry, body) for every cbu recording; skips when they are absent."""
-    if not (RECORDINGS / "index.json").exists():
-        pytest.skip("../shared/reference-rates is not present")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    mine = {e["file"]: (e, (RECORDINGS / e["file"]).read_bytes())
-            for e in entries if e["source"] == "cbu"}
+    mine = recordings.bodies("cbu")
     assert sorted(mine) == sorted(DAYS)
     return mine
 

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from scrapers.base import FormatError, RateObservation
 from scrapers.rates import ecb
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="no shared recordings")
 URL = "https://data-api.ecb.europa.eu/service/data/EXR/D..EUR.SP00.A"
 
 
-def recording() -> dict:
-    index = json.loads((SHARED / "index.json").read_text(encoding="utf-8"))
-    return next(entry for entry in index if entry["file"] == "ecb/00.csv")
-
-
-def csv_body() -> bytes:
-    return (SHARED / "ecb" / "00.csv").read_bytes()
+@pytest.fixture
+def csv_body(recordings) -> bytes:
+    """The recorded CSV of 17 February to 18 March 2026."""
+    return recordings.body("ecb/00.csv")
 
 
 def parse(body: bytes) -> list[RateObservation]:
@@ -34,8 +27,8 @@ def on(observations: list[RateObservation], day: date) -> dict[str, Decimal]:
     return {o.quote: o.rate for o in observations if o.as_of == day}
 
 
-def test_range_request_is_the_recorded_one():
-    entry = recording()
+def test_range_request_is_the_recorded_one(recordings):
+    entry = recordings.entry("ecb/00.csv")
     (request,) = ecb.range_requests(date(2026, 2, 17))
     assert request.method == entry["method"] == "GET"
     assert request.url == entry["url"]
@@ -53,8 +46,8 @@ def test_latest_request_counts_back_from_today_in_utc():
     assert request.url == f"{URL}?format=csvdata&startPeriod={start.isoformat()}"
 
 
-def test_spot_values():
-    observations = parse(csv_body())
+def test_spot_values(csv_body):
+    observations = parse(csv_body)
     assert len(observations) == 22 * 29
     assert all(isinstance(o.rate, Decimal) for o in observations)
     assert {(o.source, o.base) for o in observations} == {("ecb", "EUR")}
@@ -80,18 +73,17 @@ def test_unit_multiplier_column_when_present():
                                                    "USD": Decimal("1.15")}
 
 
-def test_empty_value_rows_are_skipped():
-    body = csv_body().replace(b"D,USD,2026-03-18,1.15\n", b"D,USD,2026-03-18,\n")
+def test_empty_value_rows_are_skipped(csv_body):
+    body = csv_body.replace(b"D,USD,2026-03-18,1.15\n", b"D,USD,2026-03-18,\n")
     observations = parse(body)
     assert len(observations) == 22 * 29 - 1
     assert "USD" not in on(observations, date(2026, 3, 18))
     assert on(observations, date(2026, 3, 17))["USD"] == Decimal("1.1531")
 
 
-def test_truncated_body():
-    whole = csv_body()
+def test_truncated_body(csv_body):
     with pytest.raises(FormatError, match="^ecb: CSV is empty or does not end with a newline"):
-        parse(whole[: len(whole) // 2])
+        parse(csv_body[: len(csv_body) // 2])
 
 
 def test_truncated_mid_row_at_a_line_end():
@@ -104,8 +96,8 @@ def test_empty_body():
         parse(b"")
 
 
-def test_renamed_headers():
-    renamed = csv_body().replace(b"OBS_VALUE", b"VALUE", 1)
+def test_renamed_headers(csv_body):
+    renamed = csv_body.replace(b"OBS_VALUE", b"VALUE", 1)
     with pytest.raises(FormatError, match="^ecb: CSV header lacks OBS_VALUE$"):
         parse(renamed)
 
@@ -116,22 +108,22 @@ def test_error_page():
         parse(page)
 
 
-def test_non_numeric_value():
-    broken = csv_body().replace(b"D,USD,2026-03-18,1.15\n", b"D,USD,2026-03-18,NaN\n")
+def test_non_numeric_value(csv_body):
+    broken = csv_body.replace(b"D,USD,2026-03-18,1.15\n", b"D,USD,2026-03-18,NaN\n")
     with pytest.raises(FormatError, match="ecb USD OBS_VALUE"):
         parse(broken)
 
 
-def test_bad_date():
-    broken = csv_body().replace(b"D,USD,2026-03-18,", b"D,USD,2026-03,")
+def test_bad_date(csv_body):
+    broken = csv_body.replace(b"D,USD,2026-03-18,", b"D,USD,2026-03,")
     with pytest.raises(FormatError, match="bad TIME_PERIOD"):
         parse(broken)
 
 
-def test_duplicate_row():
+def test_duplicate_row(csv_body):
     row = b"D,USD,2026-03-18,1.15\n"
     with pytest.raises(FormatError, match="^ecb: USD listed twice for 2026-03-18"):
-        parse(csv_body() + row)
+        parse(csv_body + row)
 
 
 def test_not_utf8():

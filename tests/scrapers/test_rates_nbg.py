@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,20 +11,15 @@ import pytest
 from scrapers.base import FormatError
 from scrapers.rates import nbg
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 # The day asked for, and the validFromDate the document answers with.
 DAYS = {"nbg/00.json": (date(2026, 3, 2), date(2026, 2, 28)),
         "nbg/01.json": (date(2026, 3, 3), date(2026, 3, 3))}
 
 
 @pytest.fixture
-def recorded():
+def recorded(recordings):
     """file -> (index entry, body) for every nbg recording; skips when they are absent."""
-    if not (RECORDINGS / "index.json").exists():
-        pytest.skip("../shared/reference-rates is not present")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    mine = {e["file"]: (e, (RECORDINGS / e["file"]).read_bytes())
-            for e in entries if e["source"] == "nbg"}
+    mine = recordings.bodies("nbg")
     assert sorted(mine) == sorted(DAYS)
     return mine
 

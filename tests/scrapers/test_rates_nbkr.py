@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from scrapers.base import FormatError, Request
+from scrapers.base import FormatError
 from scrapers.rates import nbkr
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 DAILY, WEEKLY = "nbkr/00.xml", "nbkr/01.xml"
 
 
-def recordings() -> dict[str, dict]:
-    """The index entries of the NBKR recordings by file; skips when ../shared is absent."""
-    if not RECORDINGS.is_dir():
-        pytest.skip(f"no recordings at {RECORDINGS}")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    return {entry["file"]: entry for entry in entries if entry["source"] == "nbkr"}
-
-
-def recorded(file: str) -> tuple[bytes, Request]:
-    """The body of a recording and the request it answered."""
-    entry = recordings()[file]
-    return (RECORDINGS / file).read_bytes(), Request(entry["method"], entry["url"])
-
-
-def rates(file: str) -> dict[str, Decimal]:
+def rates(recordings, file: str) -> dict[str, Decimal]:
     """The rates of one recording by currency."""
-    return {o.base: o.rate for o in nbkr.parse(*recorded(file))}
+    return {o.base: o.rate for o in nbkr.parse(*recordings.recorded(file))}
 
 
 @pytest.mark.parametrize("day", [None, date(2026, 5, 24), date(2020, 1, 1)])
-def test_requests_reproduce_both_recordings_whatever_the_day(day):
-    entries = recordings()
+def test_requests_reproduce_both_recordings_whatever_the_day(recordings, day):
+    entries = recordings.entries("nbkr")
     assert set(entries) == {DAILY, WEEKLY}
     made = nbkr.requests(day, {})
     assert [(r.method, r.url) for r in made] == [
@@ -47,17 +30,17 @@ def test_requests_reproduce_both_recordings_whatever_the_day(day):
     assert all(r.body is None and dict(r.headers) == {} for r in made)
 
 
-def test_every_recording_parses_with_the_documents_date():
+def test_every_recording_parses_with_the_documents_date(recordings):
     for file, day, count in [(DAILY, date(2026, 5, 24), 5), (WEEKLY, date(2026, 5, 23), 40)]:
-        observations = nbkr.parse(*recorded(file))
+        observations = nbkr.parse(*recordings.recorded(file))
         assert len(observations) == count, file
         assert {o.as_of for o in observations} == {day}
         assert all(type(o.rate) is Decimal for o in observations)
         assert {(o.source, o.quote) for o in observations} == {("nbkr", "KGS")}
 
 
-def test_daily_spot_values_with_decimal_commas():
-    assert rates(DAILY) == {
+def test_daily_spot_values_with_decimal_commas(recordings):
+    assert rates(recordings, DAILY) == {
         "USD": Decimal("87.45"),
         "EUR": Decimal("101.5076"),
         "CNY": Decimal("12.8707"),
@@ -66,8 +49,8 @@ def test_daily_spot_values_with_decimal_commas():
     }
 
 
-def test_weekly_spot_values_per_one_unit():
-    weekly = rates(WEEKLY)
+def test_weekly_spot_values_per_one_unit(recordings):
+    weekly = rates(recordings, WEEKLY)
     assert weekly["TJS"] == Decimal("9.4148")
     assert weekly["MDL"] == Decimal("5.0364")
     assert weekly["JPY"] == Decimal("0.54969")     # 5,4969 for 10 JPY
@@ -77,9 +60,9 @@ def test_weekly_spot_values_per_one_unit():
     assert weekly["BYN"] == Decimal("32.0154")
 
 
-def test_windows_1251_cyrillic_content_parses_the_same():
+def test_windows_1251_cyrillic_content_parses_the_same(recordings):
     # The recordings declare windows-1251 but happen to be ASCII: add Cyrillic to prove it.
-    body, request = recorded(DAILY)
+    body, request = recordings.recorded(DAILY)
     cyrillic = body.replace(b'Name="Daily Exchange Rates"',
                             'Name="Официальные курсы валют"'.encode("windows-1251"))
     assert cyrillic != body
@@ -88,10 +71,10 @@ def test_windows_1251_cyrillic_content_parses_the_same():
     assert nbkr.parse(cyrillic, request) == nbkr.parse(body, request)
 
 
-def test_non_iso_entry_is_skipped_and_a_duplicate_refused():
-    body, request = recorded(WEEKLY)
+def test_non_iso_entry_is_skipped_and_a_duplicate_refused(recordings):
+    body, request = recordings.recorded(WEEKLY)
     gold = body.replace(b'ISOCode="XDR"', b'ISOCode="SDR1"')
-    assert {o.base for o in nbkr.parse(gold, request)} == set(rates(WEEKLY)) - {"XDR"}
+    assert {o.base for o in nbkr.parse(gold, request)} == set(rates(recordings, WEEKLY)) - {"XDR"}
     twice = body.replace(b'ISOCode="DKK"', b'ISOCode="GBP"')
     with pytest.raises(FormatError, match="nbkr: GBP listed twice"):
         nbkr.parse(twice, request)
@@ -133,9 +116,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", BROKEN)
-def test_broken_body_is_a_one_line_format_error(case):
+def test_broken_body_is_a_one_line_format_error(recordings, case):
     change, message = BROKEN[case]
-    body, request = recorded(DAILY)
+    body, request = recordings.recorded(DAILY)
     with pytest.raises(FormatError, match=message) as caught:
         nbkr.parse(change(body), request)
     assert "\n" not in str(caught.value)

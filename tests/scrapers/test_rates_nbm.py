@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from scrapers.base import FormatError, Request
+from scrapers.base import FormatError
 from scrapers.rates import nbm
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 URL = "https://www.bnm.md/en/official_exchange_rates"
 
 # The day each recording was requested for.
 DAYS = {"nbm/00.xml": date(2026, 4, 6), "nbm/02.xml": date(2026, 4, 7)}
 
 
-def recordings() -> dict[str, dict]:
-    """The index entries of the NBM recordings by file; skips when ../shared is absent."""
-    if not RECORDINGS.is_dir():
-        pytest.skip(f"no recordings at {RECORDINGS}")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    return {entry["file"]: entry for entry in entries if entry["source"] == "nbm"}
-
-
-def recorded(file: str) -> tuple[bytes, Request]:
-    """The body of a recording and the request it answered."""
-    entry = recordings()[file]
-    return (RECORDINGS / file).read_bytes(), Request(entry["method"], entry["url"])
-
-
-def test_requests_reproduce_every_recording():
-    entries = recordings()
+def test_requests_reproduce_every_recording(recordings):
+    entries = recordings.entries("nbm")
     assert set(entries) == set(DAYS)
     for file, entry in entries.items():
         [made] = nbm.requests(DAYS[file], {})
@@ -50,39 +33,39 @@ def test_latest_asks_for_today():
     assert made.url in {f"{URL}?date={day:%d.%m.%Y}&get_xml=1" for day in (before, after)}
 
 
-def test_every_recording_parses():
+def test_every_recording_parses(recordings):
     for file, day in DAYS.items():
-        observations = nbm.parse(*recorded(file))
+        observations = nbm.parse(*recordings.recorded(file))
         assert len(observations) == 40, file
         assert {o.as_of for o in observations} == {day}
         assert all(type(o.rate) is Decimal for o in observations)
         assert {(o.source, o.quote) for o in observations} == {("nbm", "MDL")}
 
 
-def test_spot_values_per_one_unit():
-    first = {o.base: o.rate for o in nbm.parse(*recorded("nbm/00.xml"))}
+def test_spot_values_per_one_unit(recordings):
+    first = {o.base: o.rate for o in nbm.parse(*recordings.recorded("nbm/00.xml"))}
     assert first["USD"] == Decimal("17.6124")
     assert first["EUR"] == Decimal("20.2754")
     assert first["RUB"] == Decimal("0.2197")
     assert first["ALL"] == Decimal("0.21172")     # 2.1172 for 10 ALL
     assert first["RSD"] == Decimal("0.172726")    # 17.2726 for 100 RSD
     assert first["UZS"] == Decimal("0.001442")    # 0.1442 for 100 UZS
-    second = {o.base: o.rate for o in nbm.parse(*recorded("nbm/02.xml"))}
+    second = {o.base: o.rate for o in nbm.parse(*recordings.recorded("nbm/02.xml"))}
     assert second["USD"] == Decimal("17.5303")
     assert second["JPY"] == Decimal("0.109938")   # 10.9938 for 100 JPY
 
 
-def test_windows_1251_with_cyrillic_names_parses_the_same():
+def test_windows_1251_with_cyrillic_names_parses_the_same(recordings):
     # NBM serves UTF-8; a windows-1251 copy with Cyrillic names must read identically.
-    body, request = recorded("nbm/00.xml")
+    body, request = recordings.recorded("nbm/00.xml")
     text = body.decode("utf-8").replace('encoding="UTF-8"', 'encoding="windows-1251"')
     russian = text.replace("<Name>Euro</Name>", "<Name>Евро</Name>")
     assert russian != text
     assert nbm.parse(russian.encode("windows-1251"), request) == nbm.parse(body, request)
 
 
-def test_non_iso_entry_is_skipped_and_a_duplicate_refused():
-    body, request = recorded("nbm/00.xml")
+def test_non_iso_entry_is_skipped_and_a_duplicate_refused(recordings):
+    body, request = recordings.recorded("nbm/00.xml")
     gold = body.replace(b"<CharCode>XDR</CharCode>", b"<CharCode>SDR-IMF</CharCode>")
     assert "XDR" not in {o.base for o in nbm.parse(gold, request)}
     assert len(nbm.parse(gold, request)) == 39
@@ -128,9 +111,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", BROKEN)
-def test_broken_body_is_a_one_line_format_error(case):
+def test_broken_body_is_a_one_line_format_error(recordings, case):
     change, message = BROKEN[case]
-    body, request = recorded("nbm/00.xml")
+    body, request = recordings.recorded("nbm/00.xml")
     with pytest.raises(FormatError, match=message) as caught:
         nbm.parse(change(body), request)
     assert "\n" not in str(caught.value)

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from scrapers.base import FormatError, Request
+from scrapers.base import FormatError
 from scrapers.rates import nbt
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 URL = "https://www.nbt.tj/en/kurs/export_xml.php"
 
 # The day each recording was requested for.
 DAYS = {"nbt/00.xml": date(2026, 5, 18), "nbt/01.xml": date(2026, 5, 19)}
 
 
-def recordings() -> dict[str, dict]:
-    """The index entries of the NBT recordings by file; skips when ../shared is absent."""
-    if not RECORDINGS.is_dir():
-        pytest.skip(f"no recordings at {RECORDINGS}")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    return {entry["file"]: entry for entry in entries if entry["source"] == "nbt"}
-
-
-def recorded(file: str) -> tuple[bytes, Request]:
-    """The body of a recording and the request it answered."""
-    entry = recordings()[file]
-    return (RECORDINGS / file).read_bytes(), Request(entry["method"], entry["url"])
-
-
-def test_requests_reproduce_every_recording():
-    entries = recordings()
+def test_requests_reproduce_every_recording(recordings):
+    entries = recordings.entries("nbt")
     assert set(entries) == set(DAYS)
     for file, entry in entries.items():
         [made] = nbt.requests(DAYS[file], {})
@@ -50,39 +33,39 @@ def test_latest_asks_for_today():
     assert made.url in {f"{URL}?date={day:%Y-%m-%d}&export=xmlout" for day in (before, after)}
 
 
-def test_every_recording_parses():
+def test_every_recording_parses(recordings):
     for file, day in DAYS.items():
-        observations = nbt.parse(*recorded(file))
+        observations = nbt.parse(*recordings.recorded(file))
         assert len(observations) == 36, file
         assert {o.as_of for o in observations} == {day}
         assert all(type(o.rate) is Decimal for o in observations)
         assert {(o.source, o.quote) for o in observations} == {("nbt", "TJS")}
 
 
-def test_spot_values_per_one_unit():
-    first = {o.base: o.rate for o in nbt.parse(*recorded("nbt/00.xml"))}
+def test_spot_values_per_one_unit(recordings):
+    first = {o.base: o.rate for o in nbt.parse(*recordings.recorded("nbt/00.xml"))}
     assert first["USD"] == Decimal("9.3450")
     assert first["EUR"] == Decimal("10.8757")
     assert first["RUB"] == Decimal("0.1277")
     assert first["KGS"] == Decimal("0.10686")     # 1.0686 for 10 KGS
     assert first["UZS"] == Decimal("0.00078")     # 0.0780 for 100 UZS
     assert first["IRR"] == Decimal("0.0000071")   # 0.0071 for 1000 IRR
-    second = {o.base: o.rate for o in nbt.parse(*recorded("nbt/01.xml"))}
+    second = {o.base: o.rate for o in nbt.parse(*recordings.recorded("nbt/01.xml"))}
     assert second["USD"] == Decimal("9.3371")
     assert second["AMD"] == Decimal("0.025357")   # 2.5357 for 100 AMD
 
 
-def test_windows_1251_with_cyrillic_names_parses_the_same():
+def test_windows_1251_with_cyrillic_names_parses_the_same(recordings):
     # NBT serves UTF-8; a windows-1251 copy with Cyrillic names must read identically.
-    body, request = recorded("nbt/00.xml")
+    body, request = recordings.recorded("nbt/00.xml")
     text = body.decode("utf-8").replace('encoding="utf-8"', 'encoding="windows-1251"')
     russian = text.replace("<Name>US Dollar</Name>", "<Name>Доллар США</Name>")
     assert russian != text
     assert nbt.parse(russian.encode("windows-1251"), request) == nbt.parse(body, request)
 
 
-def test_non_iso_entry_is_skipped_and_a_duplicate_refused():
-    body, request = recorded("nbt/00.xml")
+def test_non_iso_entry_is_skipped_and_a_duplicate_refused(recordings):
+    body, request = recordings.recorded("nbt/00.xml")
     gold = body.replace(b"<CharCode>AFN</CharCode>", b"<CharCode>Afn</CharCode>")
     assert "AFN" not in {o.base for o in nbt.parse(gold, request)}
     assert len(nbt.parse(gold, request)) == 35
@@ -123,9 +106,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", BROKEN)
-def test_broken_body_is_a_one_line_format_error(case):
+def test_broken_body_is_a_one_line_format_error(recordings, case):
     change, message = BROKEN[case]
-    body, request = recorded("nbt/00.xml")
+    body, request = recordings.recorded("nbt/00.xml")
     with pytest.raises(FormatError, match=message) as caught:
         nbt.parse(change(body), request)
     assert "\n" not in str(caught.value)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,19 +11,15 @@ import pytest
 from scrapers.base import FormatError
 from scrapers.rates import nbu
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 START, END = date(2026, 3, 1), date(2026, 3, 16)
 
 
 @pytest.fixture
-def recorded():
+def recorded(recordings):
     """(index entry, body) of the one nbu recording; skips when it is absent."""
-    if not (RECORDINGS / "index.json").exists():
-        pytest.skip("../shared/reference-rates is not present")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    [entry] = [e for e in entries if e["source"] == "nbu"]
-    assert entry["file"] == "nbu/00.json"
-    return entry, (RECORDINGS / entry["file"]).read_bytes()
+    [(file, recording)] = recordings.bodies("nbu").items()
+    assert file == "nbu/00.json"
+    return recording
 
 
 @pytest.fixture

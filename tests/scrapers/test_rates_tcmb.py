@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,20 +12,16 @@ import pytest
 from scrapers.base import FormatError
 from scrapers.rates import tcmb
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
 START, END = date(2026, 3, 1), date(2026, 3, 22)
 CLOSED = {1, 7, 8, 14, 15, 20, 21, 22}  # March 2026: weekends and Ramazan Bayramı (20th)
 
 
 @pytest.fixture
-def recorded():
+def recorded(recordings):
     """(index entry, body) of the one tcmb recording; skips when it is absent."""
-    if not (RECORDINGS / "index.json").exists():
-        pytest.skip("../shared/reference-rates is not present")
-    entries = json.loads((RECORDINGS / "index.json").read_text(encoding="utf-8"))
-    [entry] = [e for e in entries if e["source"] == "tcmb"]
-    assert entry["file"] == "tcmb/00.json"
-    return entry, (RECORDINGS / entry["file"]).read_bytes()
+    [(file, recording)] = recordings.bodies("tcmb").items()
+    assert file == "tcmb/00.json"
+    return recording
 
 
 @pytest.fixture
