@@ -162,13 +162,17 @@ def tier_questions(session: Session, corridors: list[Corridor], *, now: datetime
     return questions, problems
 
 
-def store_fetched(engine: Engine, fetched: Fetched, config: Mapping[str, Any]) -> Outcome:
-    """Store one source's observations and its run record in one transaction."""
+def store_fetched(engine: Engine, fetched: Fetched, config: Mapping[str, Any],
+                  benchmarks: dict | None = None) -> Outcome:
+    """Store one source's observations and its run record in one transaction.
+
+    ``benchmarks``: a cache of benchmark rates shared by the sources of one collection.
+    """
     error = "; ".join(fetched.errors) or fetched.skipped
     try:
         with Session(engine) as session, session.begin():
             run_id = start_run(session, fetched.source, fetched.kind, fetched.started_at)
-            counts = _store(session, run_id, fetched, config)
+            counts = _store(session, run_id, fetched, config, benchmarks)
             status = run_status(fetched, counts)
             finish_run(session, run_id, status=status, counts=counts, calls=fetched.stats.calls,
                        size=fetched.stats.bytes, error=error)
@@ -182,14 +186,15 @@ def store_fetched(engine: Engine, fetched: Fetched, config: Mapping[str, Any]) -
     return Outcome(fetched.source, status, counts, fetched.stats.calls, fetched.stats.bytes, error)
 
 
-def _store(session: Session, run_id: int, fetched: Fetched, config: Mapping[str, Any]) -> StoreCounts:
+def _store(session: Session, run_id: int, fetched: Fetched, config: Mapping[str, Any],
+           benchmarks: dict | None) -> StoreCounts:
     now = datetime.now(UTC)
     if fetched.kind == "rates":
         return store_rates(session, run_id, fetched.items, today=now.date(),
                            max_change_pct=config["RATE_MAX_CHANGE_PCT"])
     return store_quotes(session, run_id, fetched.items, now=now,
                         band_pct=Decimal(str(config["QUOTE_RATE_BAND_PCT"])),
-                        max_age_days=config["BENCHMARK_MAX_AGE_DAYS"])
+                        max_age_days=config["BENCHMARK_MAX_AGE_DAYS"], benchmarks=benchmarks)
 
 
 def run_status(fetched: Fetched, counts: StoreCounts) -> RunStatus:
@@ -227,9 +232,11 @@ def collect(engine: Engine, config: Mapping[str, Any], plan: Plan, *,
     archive_dir = Path(config["ARCHIVE_PATH"])
     settings = {"BAM_API_KEY": config["BAM_API_KEY"]}
 
+    benchmarks: dict = {}  # resolved once per pair and day for the whole collection
+
     def store_all(results: list[Fetched]) -> None:
         for result in results:
-            outcomes.append(store_fetched(engine, result, config))
+            outcomes.append(store_fetched(engine, result, config, benchmarks))
             if on_stored:
                 on_stored(outcomes[-1])
 

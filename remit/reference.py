@@ -11,9 +11,11 @@ choice moves costs by tenths of a point, so it is always recorded, never silent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from scrapers.registry import RATE_SOURCES, rate_source
@@ -36,6 +38,7 @@ class Benchmark:
     stale: bool
 
 
+@cache
 def home_currencies() -> dict[str, str]:
     """Each rate source's own currency, e.g. {'nbt': 'TJS', ...}."""
     return {name: rate_source(name).HOME_CURRENCY for name in RATE_SOURCES}
@@ -56,16 +59,16 @@ def direct_rate(session: Session, base: str, quote: str, on: date, homes: dict[s
 
     Best: a fresh rate before a stale one, then the preferred source, then the newest.
     """
+    statement = (select(ReferenceRate)
+                 .where(or_(and_(ReferenceRate.base == base, ReferenceRate.quote == quote),
+                            and_(ReferenceRate.base == quote, ReferenceRate.quote == base)),
+                        ReferenceRate.as_of <= on)
+                 .order_by(col(ReferenceRate.as_of).desc()).limit(40))
     candidates = []
-    for stored_base, stored_quote, inverted in ((base, quote, False), (quote, base, True)):
-        statement = (select(ReferenceRate)
-                     .where(ReferenceRate.base == stored_base, ReferenceRate.quote == stored_quote,
-                            ReferenceRate.as_of <= on)
-                     .order_by(col(ReferenceRate.as_of).desc()).limit(20))
-        for rate in session.exec(statement):
-            value = 1 / rate.rate if inverted else rate.rate
-            candidates.append((rate.as_of < fresh_since, _preference(rate.source, base, quote, homes),
-                               -rate.as_of.toordinal(), rate.source, value, rate.as_of))
+    for rate in session.exec(statement):
+        value = 1 / rate.rate if rate.base == quote else rate.rate  # stored the other way round
+        candidates.append((rate.as_of < fresh_since, _preference(rate.source, base, quote, homes),
+                           -rate.as_of.toordinal(), rate.source, value, rate.as_of))
     if not candidates:
         return None
     *_, source, value, as_of = min(candidates)

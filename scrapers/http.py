@@ -122,7 +122,8 @@ class HttpClient:
 
     async def _attempt(self, request: Request, host: _Host,
                        stats: TransferStats) -> Response | httpx.Response | Exception:
-        async with self._global, host.slots:
+        # the host's slot first: a request waiting for its host must not hold a global slot
+        async with host.slots, self._global:
             await self._pace(host)
             self.calls += 1
             stats.calls += 1

@@ -101,7 +101,11 @@ class _Catalogue:
         self.corridors = {(c.source_country, c.destination_country): c
                           for c in session.exec(select(Corridor))}
         self.providers = {p.slug: p for p in session.exec(select(Provider))}
-        self.services: dict[tuple, int] = {}
+        # the catalogue corridors' services in one query (RPW imports add many elsewhere)
+        self.services: dict[tuple, int] = {
+            (s.provider_id, s.corridor_id, s.payment_instrument, s.access_point, s.pickup_method,
+             s.speed): s.id
+            for s in session.exec(select(Service).join(Corridor).where(Corridor.in_catalog))}
 
     def corridor(self, observation: QuoteObservation) -> Corridor | None:
         key = (alpha3(observation.source_country) or "", alpha3(observation.destination_country) or "")
@@ -113,16 +117,11 @@ class _Catalogue:
         key = (provider.id, corridor.id, observation.payment_instrument, observation.access_point,
                observation.pickup_method, observation.speed)
         if key not in self.services:
-            service = self.session.exec(select(Service).where(
-                Service.provider_id == provider.id, Service.corridor_id == corridor.id,
-                Service.payment_instrument == key[2], Service.access_point == key[3],
-                Service.pickup_method == key[4], Service.speed == key[5])).first()
-            if service is None:
-                service = Service(provider_id=provider.id, corridor_id=corridor.id,
-                                  payment_instrument=key[2], access_point=key[3],
-                                  pickup_method=key[4], speed=key[5])
-                self.session.add(service)
-                self.session.flush()
+            service = Service(provider_id=provider.id, corridor_id=corridor.id,
+                              payment_instrument=key[2], access_point=key[3],
+                              pickup_method=key[4], speed=key[5])
+            self.session.add(service)
+            self.session.flush()
             self.services[key] = service.id
         return self.services[key]
 
@@ -137,11 +136,26 @@ class _Catalogue:
 
 
 def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, now: datetime,
-                 band_pct: Decimal, max_age_days: int) -> StoreCounts:
-    """Check, price and store one source run's quotes; return the counts."""
+                 band_pct: Decimal, max_age_days: int,
+                 benchmarks: dict[tuple, Benchmark | None] | None = None) -> StoreCounts:
+    """Check, price and store one source run's quotes; return the counts.
+
+    ``benchmarks`` caches the benchmark per (send, receive, day); pass the same dict to
+    every source of one collection so that each pair is resolved once.
+    """
     counts = StoreCounts()
     catalogue = _Catalogue(session)
-    benchmarks: dict[tuple, Benchmark | None] = {}
+    benchmarks = {} if benchmarks is None else benchmarks
+    with session.no_autoflush:  # lookups between adds need not write the pending quotes first
+        _store_each(session, run_id, items, catalogue, benchmarks, counts, now=now,
+                    band_pct=band_pct, max_age_days=max_age_days)
+    session.flush()
+    return counts
+
+
+def _store_each(session: Session, run_id: int, items: Iterable[QuoteItem], catalogue: _Catalogue,
+                benchmarks: dict, counts: StoreCounts, *, now: datetime, band_pct: Decimal,
+                max_age_days: int) -> None:
     for item in items:
         observation = item.observation
         pair = (observation.send_currency, observation.receive_currency, observation.collected_at.date())
@@ -162,8 +176,6 @@ def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, n
             service_id = catalogue.service_id(observation, corridor)
             session.add(_quote_row(observation, item, service_id, run_id, benchmark))
             counts.stored += 1
-    session.flush()
-    return counts
 
 
 def _already_stored(session: Session, observation: QuoteObservation) -> bool:

@@ -19,7 +19,7 @@ top-level ``message`` are ASSUMPTIONS, seen in third-party clients: they are rea
 present (a currency that contradicts the query fails) and never required.
 
 Several entries: each is taken to be one way of paying out (a payout partner or product),
-told apart by ``name``, which is kept as ``source_ref``. ``pickup_method`` is "cash"
+told apart by ``name`` (which sets the pickup method). ``pickup_method`` is "cash"
 unless the name speaks of a card, an account or a wallet (an assumption on wording).
 
 The numbers decide the rest, never a guess: ``rate`` must be units received per unit sent;
@@ -150,7 +150,7 @@ def _observation(entry: Any, query: QuoteQuery) -> QuoteObservation:
         receive_currency=query.receive_currency, collected_at=query.collected_at,
         payment_instrument="debit_card", access_point="internet",
         pickup_method=_pickup_method(name), collection_method=COLLECTION_METHOD,
-        source_ref=name,
+        source_ref=None,  # no id of its own: every collection is a new observation
     )
 
 

@@ -165,7 +165,8 @@ def _observation(quote: dict[str, Any], slug: str, name: str, provider_id: Any,
         payment_instrument="bank_account", access_point="internet",
         pickup_method="bank_account", speed=_speed(quote, what),
         indicative=slug != OWN_SLUG, collection_method=COLLECTION_METHOD,
-        source_ref=f"{provider_id}:{dated}")
+        # one provider's price for one amount at one time: the 200 and 500 quotes differ
+        source_ref=f"{provider_id}:{query.send_amount}:{dated}")
 
 
 def fee_mode(send: Decimal, fee: Decimal, received: Decimal, rate: Decimal) -> str:

@@ -79,16 +79,16 @@ def test_no_request_for_an_unserved_pair():
 EXPECTED = {
     # slug: (name, fee, rate, received, fee_mode, indicative, speed, dated, ref)
     "wise": ("Wise", "5.84", "10.8531", "5363.17", "deducted", False, "same_day",
-             datetime(2026, 3, 3, 9, 41, 26, tzinfo=UTC), "39:2026-03-03T09:41:26Z"),
+             datetime(2026, 3, 3, 9, 41, 26, tzinfo=UTC), "39:500:2026-03-03T09:41:26Z"),
     "western-union": ("Western Union", "1.9", "10.634", "5296.8", "deducted", True,
                       "less_than_1_hour", datetime(2026, 3, 3, 8, 57, 2, tzinfo=UTC),
-                      "5:2026-03-03T08:57:02Z"),
+                      "5:500:2026-03-03T08:57:02Z"),
     "remitly": ("Remitly", "1.99", "10.742", "5371.0", "on_top", True, "unknown",
-                datetime(2026, 3, 3, 9, 12, 40, tzinfo=UTC), "117:2026-03-03T09:12:40Z"),
+                datetime(2026, 3, 3, 9, 12, 40, tzinfo=UTC), "117:500:2026-03-03T09:12:40Z"),
     "santander": ("Santander", "12.0", "10.419", "5084.47", "deducted", True, "2_days",
-                  datetime(2026, 3, 2, 22, 5, 13, tzinfo=UTC), "1486:2026-03-02T22:05:13Z"),
+                  datetime(2026, 3, 2, 22, 5, 13, tzinfo=UTC), "1486:500:2026-03-02T22:05:13Z"),
     "ria": ("Ria Money Transfer", "2.5", "10.7105", "5328.47", "deducted", True, "next_day",
-            datetime(2026, 3, 3, 7, 30, 55, tzinfo=UTC), "63:2026-03-03T07:30:55Z"),
+            datetime(2026, 3, 3, 7, 30, 55, tzinfo=UTC), "63:500:2026-03-03T07:30:55Z"),
 }
 
 
