@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +20,10 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from scrapers.base import FetchError, FormatError, NotConfigured, QuoteQuery, Request
+from scrapers.base import FetchError, FormatError, NotConfigured, QuoteObservation, QuoteQuery, Request
 from scrapers.http import HttpClient, HttpSettings, TransferStats, user_agent
 from scrapers.registry import QUOTE_SOURCES, RATE_SOURCES, quote_source, rate_source
+from scrapers.quotes import feed
 from scrapers.replay import ReplayTransport
 
 from . import archive
@@ -145,6 +146,27 @@ async def fetch_quotes(client: HttpClient, name: str, questions: list[TierQuery]
     return fetched
 
 
+async def fetch_feeds(client: HttpClient, urls: list[str], archive_dir: Path) -> Fetched:
+    """Pull providers' published price feeds; one run, named "feed", for all of them."""
+    fetched = Fetched(feed.NAME, "quotes", utcnow())
+    for url in urls:
+        request = feed.requests(url)[0]
+        pairs = await _exchange(client, fetched, request, archive_dir,
+                                lambda body, request=request: feed.parse(body, request, fetched.started_at))
+        fetched.items += [QuoteItem(feed_identity(observation), sha) for observation, sha in pairs]
+    return fetched
+
+
+def feed_identity(observation: QuoteObservation) -> QuoteObservation:
+    """A feed price is the same observation only if provider, price id and publication agree.
+
+    Providers choose their own ids and keep them when prices change, so the id alone would
+    take a new price for one already stored.
+    """
+    published = observation.source_dated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return replace(observation, source_ref=f"{observation.provider}/{observation.source_ref}@{published}")
+
+
 def tier_questions(session: Session, corridors: list[Corridor], *, now: datetime,
                    max_age_days: int) -> tuple[list[TierQuery], list[str]]:
     """USD 200 and 500 in each corridor's sending currency, at today's benchmark."""
@@ -216,6 +238,7 @@ class Plan:
     quote_sources: list[str] = field(default_factory=lambda: list(QUOTE_SOURCES))
     corridors: list[str] | None = None   # keys like RUS-TJK; None: every enabled catalogue corridor
     day: date | None = None               # reference rates of this day; None: the latest
+    feeds: list[str] | None = None        # price feed URLs; None: REMIT_FEED_URLS (with quote sources)
 
 
 def collect(engine: Engine, config: Mapping[str, Any], plan: Plan, *,
@@ -252,12 +275,16 @@ def collect(engine: Engine, config: Mapping[str, Any], plan: Plan, *,
         offline = transport is not None  # recordings or a test double: no live site to be polite to
         async with HttpClient(http_settings(config, replay=offline), transport=transport) as client:
             store_all(await rates(client))
+            feeds = plan.feeds if plan.feeds is not None else (
+                list(config["FEED_URLS"]) if plan.quote_sources else [])
             if plan.quote_sources:
                 questions, problems = _questions(engine, config, plan)
                 results = await quotes(client, questions)
                 for result in results:
                     result.errors += problems  # corridors no source could be asked about
                 store_all(results)
+            if feeds:
+                store_all([await fetch_feeds(client, feeds, archive_dir)])
 
     asyncio.run(run())
     return outcomes

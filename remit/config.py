@@ -55,6 +55,15 @@ def parse_non_negative_float(text: str) -> float:
     return value
 
 
+def parse_url_list(text: str) -> tuple[str, ...]:
+    """Comma-separated https URLs."""
+    urls = tuple(part.strip() for part in text.split(",") if part.strip())
+    for url in urls:
+        if not url.startswith("https://"):
+            raise ValueError(f"{url!r} is not an https URL")
+    return urls
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name (without prefix), default, parser and one line of help."""
@@ -98,6 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
             "a quoted rate further than this from the reference rate is quarantined as implausible"),
     Setting("BENCHMARK_MAX_AGE_DAYS", 7, parse_positive_int,
             "a reference rate older than this at the time of a quote is flagged stale"),
+    Setting("FEED_URLS", (), parse_url_list,
+            "providers' published price feeds (docs/price-feed.md) to pull with the quotes, comma-separated https URLs"),
     Setting("QUOTES_EVERY_HOURS", 6, parse_positive_int,
             "how often the scheduler collects quotes from every price source"),
     Setting("COLLECT_REPLAY_INDEX", "", str,

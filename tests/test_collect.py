@@ -153,3 +153,18 @@ def test_cli_collect_rates_export_and_runs(app, runner, shared_index):
     assert failed.exit_code == 1 and "failed: nbm" in failed.output
     unknown = runner.invoke(args=["collect", "--source", "nope"])
     assert unknown.exit_code == 2 and "unknown source 'nope'" in unknown.output
+
+
+def test_feed_prices_are_identified_by_provider_id_and_publication():
+    from datetime import UTC, datetime
+
+    from remit.collect import feed_identity
+    from scrapers.base import QuoteObservation
+
+    observation = QuoteObservation(
+        source="feed", provider="demo-partner", provider_name="Demo", source_country="RU",
+        destination_country="TJ", send_amount=Decimal("10000"), send_currency="RUB",
+        fee=Decimal("0"), fee_mode="on_top", exchange_rate=None, received_amount=None,
+        receive_currency="TJS", collected_at=datetime(2026, 11, 23, tzinfo=UTC),
+        source_dated_at=datetime(2026, 11, 20, 11, 0, tzinfo=UTC), source_ref="ru-tj-cash")
+    assert feed_identity(observation).source_ref == "demo-partner/ru-tj-cash@2026-11-20T11:00:00Z"

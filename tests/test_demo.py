@@ -24,7 +24,7 @@ def test_demo_builds_the_database_and_serves_the_corridors(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "remit", "demo", "--port", str(port)],
                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
@@ -36,6 +36,8 @@ def test_demo_builds_the_database_and_serves_the_corridors(tmp_path):
         assert health.status_code == 200
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text
         assert page.count("<tr id=") == 21 and "Uzbekistan" in page
+        assert "Demo data: recorded sample prices" in page
+        assert 'id="RUS-TJK"' in page and "not yet" not in page  # every corridor has prices
         assert (tmp_path / "instance" / "remit.db").exists()
     finally:
         server.terminate()

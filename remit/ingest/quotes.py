@@ -156,6 +156,7 @@ def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, n
 def _store_each(session: Session, run_id: int, items: Iterable[QuoteItem], catalogue: _Catalogue,
                 benchmarks: dict, counts: StoreCounts, *, now: datetime, band_pct: Decimal,
                 max_age_days: int) -> None:
+    seen: set[tuple[str, str]] = set()
     for item in items:
         observation = item.observation
         pair = (observation.send_currency, observation.receive_currency, observation.collected_at.date())
@@ -170,12 +171,14 @@ def _store_each(session: Session, run_id: int, items: Iterable[QuoteItem], catal
         if reason:
             quarantine(session, run_id, "quote", observation, reason, item.raw_sha256)
             counts.quarantined += 1
-        elif _already_stored(session, observation):
+        elif (observation.source, observation.source_ref) in seen or _already_stored(session, observation):
             counts.already_stored += 1
         else:
             service_id = catalogue.service_id(observation, corridor)
             session.add(_quote_row(observation, item, service_id, run_id, benchmark))
             counts.stored += 1
+            if observation.source_ref is not None:  # twice in one run: the second is a repeat
+                seen.add((observation.source, observation.source_ref))
 
 
 def _already_stored(session: Session, observation: QuoteObservation) -> bool:
