@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -63,3 +64,19 @@ def sha256_of_file(path: Path) -> str:
         while chunk := stream.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def prune(archive: Path, older_than_days: int, *, now: float | None = None) -> tuple[int, int]:
+    """Delete entries last written more than ``older_than_days`` ago; return (files, bytes).
+
+    Stored observations keep their sha256 either way; only the raw bytes go.
+    """
+    cutoff = (now if now is not None else time.time()) - older_than_days * 86_400
+    files = size = 0
+    for entry in (archive / "sha256").glob("*/*"):
+        status = entry.stat()
+        if status.st_mtime < cutoff:
+            entry.unlink()
+            files += 1
+            size += status.st_size
+    return files, size

@@ -168,3 +168,21 @@ def scheduler(wait: bool, run_now: bool) -> None:
             click.echo(f"{error}; waiting ...", err=True)
             time.sleep(30)
     serve(current_app._get_current_object(), get_engine(), run_now=run_now)
+
+
+@click.group("archive")
+def archive_group() -> None:
+    """The archive of raw responses and imported files."""
+
+
+@archive_group.command("prune")
+@click.option("--older-than-days", type=click.IntRange(1), default=None,
+              help="Default: REMIT_ARCHIVE_RETENTION_DAYS.")
+@with_appcontext
+def archive_prune(older_than_days: int | None) -> None:
+    """Delete raw responses older than the retention period."""
+    from .. import archive
+
+    days = older_than_days or current_app.config["ARCHIVE_RETENTION_DAYS"]
+    files, size = archive.prune(Path(current_app.config["ARCHIVE_PATH"]), days)
+    click.echo(f"deleted {files} archived files ({size:,} bytes) older than {days} days")
