@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from scrapers.base import QuoteObservation
 
 from ..catalog import alpha3, slugify
+from ..db import BulkInserter
 from ..models import Corridor, Provider, Quote, Service
 from ..reference import Benchmark, resolve
 from ..rpw.parse import quarter_of
@@ -135,77 +136,66 @@ class _Catalogue:
         return self.providers[slug]
 
 
+QUOTE_COLUMNS = (
+    "service_id", "run_id", "source", "source_ref", "reported_provider", "collection_method",
+    "collected_at", "source_dated_at", "period", "send_amount", "send_currency", "amount_tier",
+    "fee", "fee_currency", "fee_mode", "receiving_fee", "exchange_rate", "received_amount",
+    "receive_currency", "reference_rate", "reference_rate_source", "reference_rate_date",
+    "reference_rate_path", "reference_rate_stale", "transparent", "promotional", "indicative",
+    "raw_sha256",
+)
+
+
 def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, now: datetime,
                  band_pct: Decimal, max_age_days: int,
                  benchmarks: dict[tuple, Benchmark | None] | None = None) -> StoreCounts:
     """Check, price and store one source run's quotes; return the counts.
 
     ``benchmarks`` caches the benchmark per (send, receive, day); pass the same dict to
-    every source of one collection so that each pair is resolved once.
+    every source of one collection so that each pair is resolved once. A quote whose
+    source reference is already stored (this run or earlier) counts as already stored.
     """
     counts = StoreCounts()
     catalogue = _Catalogue(session)
     benchmarks = {} if benchmarks is None else benchmarks
-    with session.no_autoflush:  # lookups between adds need not write the pending quotes first
-        _store_each(session, run_id, items, catalogue, benchmarks, counts, now=now,
-                    band_pct=band_pct, max_age_days=max_age_days)
-    session.flush()
-    return counts
-
-
-def _store_each(session: Session, run_id: int, items: Iterable[QuoteItem], catalogue: _Catalogue,
-                benchmarks: dict, counts: StoreCounts, *, now: datetime, band_pct: Decimal,
-                max_age_days: int) -> None:
-    seen: set[tuple[str, str]] = set()
+    rows: list[tuple] = []
     for item in items:
         observation = item.observation
         pair = (observation.send_currency, observation.receive_currency, observation.collected_at.date())
         if pair not in benchmarks:
             benchmarks[pair] = resolve(session, *pair, max_age_days=max_age_days)
-        benchmark = benchmarks[pair]
         corridor = catalogue.corridor(observation)
-        reason = check_quote(observation, benchmark, now=now, band_pct=band_pct)
+        reason = check_quote(observation, benchmarks[pair], now=now, band_pct=band_pct)
         if corridor is None and reason is None:
             reason = (f"corridor {observation.source_country}-{observation.destination_country} "
                       "is not an enabled corridor of the catalogue")
         if reason:
             quarantine(session, run_id, "quote", observation, reason, item.raw_sha256)
             counts.quarantined += 1
-        elif (observation.source, observation.source_ref) in seen or _already_stored(session, observation):
-            counts.already_stored += 1
         else:
             service_id = catalogue.service_id(observation, corridor)
-            session.add(_quote_row(observation, item, service_id, run_id, benchmark))
-            counts.stored += 1
-            if observation.source_ref is not None:  # twice in one run: the second is a repeat
-                seen.add((observation.source, observation.source_ref))
-
-
-def _already_stored(session: Session, observation: QuoteObservation) -> bool:
-    if observation.source_ref is None:
-        return False  # no identity of its own: every collection is a new observation
-    return session.exec(select(Quote.id).where(Quote.source == observation.source,
-                                               Quote.source_ref == observation.source_ref)).first() is not None
+            rows.append(_quote_row(observation, item, service_id, run_id, benchmarks[pair]))
+    session.flush()
+    inserter = BulkInserter(session.connection(), Quote.__table__, QUOTE_COLUMNS,
+                            skip_duplicates_of=("source", "source_ref"))
+    counts.stored = inserter.insert(rows)
+    counts.already_stored = len(rows) - counts.stored
+    return counts
 
 
 def _quote_row(observation: QuoteObservation, item: QuoteItem, service_id: int, run_id: int,
-               benchmark: Benchmark | None) -> Quote:
-    return Quote(
-        service_id=service_id, run_id=run_id, source=observation.source,
-        source_ref=observation.source_ref, reported_provider=observation.provider_name,
-        collection_method=observation.collection_method, collected_at=observation.collected_at,
-        source_dated_at=observation.source_dated_at, period=quarter_of(observation.collected_at),
-        send_amount=observation.send_amount, send_currency=observation.send_currency,
-        amount_tier=item.amount_tier, fee=observation.fee, fee_currency=observation.send_currency,
-        fee_mode=observation.fee_mode, receiving_fee=observation.receiving_fee,
-        exchange_rate=observation.exchange_rate, received_amount=observation.received_amount,
-        receive_currency=observation.receive_currency,
-        reference_rate=benchmark.rate if benchmark else None,
-        reference_rate_source=benchmark.source if benchmark else None,
-        reference_rate_date=benchmark.as_of if benchmark else None,
-        reference_rate_path=benchmark.path if benchmark else None,
-        reference_rate_stale=bool(benchmark and benchmark.stale),
-        transparent=observation.transparent and observation.exchange_rate is not None,
-        promotional=observation.promotional, indicative=observation.indicative,
-        raw_sha256=item.raw_sha256,
+               benchmark: Benchmark | None) -> tuple:
+    """The quote as a tuple in QUOTE_COLUMNS order."""
+    return (
+        service_id, run_id, observation.source, observation.source_ref, observation.provider_name,
+        observation.collection_method, observation.collected_at, observation.source_dated_at,
+        quarter_of(observation.collected_at), observation.send_amount, observation.send_currency,
+        item.amount_tier, observation.fee, observation.send_currency, observation.fee_mode,
+        observation.receiving_fee, observation.exchange_rate, observation.received_amount,
+        observation.receive_currency,
+        benchmark.rate if benchmark else None, benchmark.source if benchmark else None,
+        benchmark.as_of if benchmark else None, benchmark.path if benchmark else None,
+        bool(benchmark and benchmark.stale),
+        observation.transparent and observation.exchange_rate is not None,
+        observation.promotional, observation.indicative, item.raw_sha256,
     )
