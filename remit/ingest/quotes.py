@@ -103,9 +103,9 @@ class _Catalogue:
                           for c in session.exec(select(Corridor))}
         self.providers = {p.slug: p for p in session.exec(select(Provider))}
         # the catalogue corridors' services in one query (RPW imports add many elsewhere)
-        self.services: dict[tuple, int] = {
+        self.services: dict[tuple, Service] = {
             (s.provider_id, s.corridor_id, s.payment_instrument, s.access_point, s.pickup_method,
-             s.speed): s.id
+             s.speed): s
             for s in session.exec(select(Service).join(Corridor).where(Corridor.in_catalog))}
 
     def corridor(self, observation: QuoteObservation) -> Corridor | None:
@@ -113,17 +113,16 @@ class _Catalogue:
         corridor = self.corridors.get(key)
         return corridor if corridor is not None and corridor.enabled else None
 
-    def service_id(self, observation: QuoteObservation, corridor: Corridor) -> int:
+    def service(self, observation: QuoteObservation, corridor: Corridor) -> Service:
+        """The service the quote belongs to; a new one is added to the session, not flushed."""
         provider = self._provider(observation)
         key = (provider.id, corridor.id, observation.payment_instrument, observation.access_point,
                observation.pickup_method, observation.speed)
         if key not in self.services:
-            service = Service(provider_id=provider.id, corridor_id=corridor.id,
-                              payment_instrument=key[2], access_point=key[3],
-                              pickup_method=key[4], speed=key[5])
-            self.session.add(service)
-            self.session.flush()
-            self.services[key] = service.id
+            self.services[key] = Service(provider_id=provider.id, corridor_id=corridor.id,
+                                         payment_instrument=key[2], access_point=key[3],
+                                         pickup_method=key[4], speed=key[5])
+            self.session.add(self.services[key])
         return self.services[key]
 
     def _provider(self, observation: QuoteObservation) -> Provider:
@@ -158,7 +157,7 @@ def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, n
     counts = StoreCounts()
     catalogue = _Catalogue(session)
     benchmarks = {} if benchmarks is None else benchmarks
-    rows: list[tuple] = []
+    accepted: list[tuple[QuoteItem, Service, Benchmark | None]] = []
     for item in items:
         observation = item.observation
         pair = (observation.send_currency, observation.receive_currency, observation.collected_at.date())
@@ -173,9 +172,10 @@ def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, n
             quarantine(session, run_id, "quote", observation, reason, item.raw_sha256)
             counts.quarantined += 1
         else:
-            service_id = catalogue.service_id(observation, corridor)
-            rows.append(_quote_row(observation, item, service_id, run_id, benchmarks[pair]))
-    session.flush()
+            accepted.append((item, catalogue.service(observation, corridor), benchmarks[pair]))
+    session.flush()  # new services get their ids, all in one go
+    rows = [_quote_row(item.observation, item, service.id, run_id, benchmark)
+            for item, service, benchmark in accepted]
     inserter = BulkInserter(session.connection(), Quote.__table__, QUOTE_COLUMNS,
                             skip_duplicates_of=("source", "source_ref"))
     counts.stored = inserter.insert(rows)
