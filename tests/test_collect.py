@@ -139,7 +139,7 @@ def test_cli_collect_rates_export_and_runs(app, runner, shared_index):
     result = runner.invoke(args=["collect", "--source", "cbr", "--source", "nbkr",
                                  "--replay", str(shared_index)])
     assert result.exit_code == 0, result.output
-    assert "cbr      ok" in result.output and "nbkr     ok" in result.output
+    assert "cbr        ok" in result.output and "nbkr       ok" in result.output
     exported = runner.invoke(args=["rates", "export", "--source", "cbr", "--format", "json"])
     rows = json.loads(exported.output)
     assert rows and set(rows[0]) == {"source", "base", "quote", "rate", "as_of"}

@@ -78,12 +78,12 @@ def _corridor_keys(corridors: tuple[str, ...]) -> list[str] | None:
 
 
 def _print_summary(outcomes) -> None:
-    click.echo(f"{'source':<8} {'status':<8} {'stored':>6} {'known':>6} {'quar.':>5} "
+    click.echo(f"{'source':<10} {'status':<8} {'stored':>6} {'known':>6} {'quar.':>5} "
                f"{'calls':>5} {'bytes':>9}  error")
     for outcome in outcomes:
         counts = outcome.counts
         error = (outcome.error or "")[:120]
-        click.echo(f"{outcome.source:<8} {outcome.status:<8} {counts.stored:>6} "
+        click.echo(f"{outcome.source:<10} {outcome.status:<8} {counts.stored:>6} "
                    f"{counts.already_stored:>6} {counts.quarantined:>5} {outcome.calls:>5} "
                    f"{outcome.size:>9,}  {error}")
 
