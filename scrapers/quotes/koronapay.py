@@ -25,35 +25,35 @@ Assumptions:
   and ``receivingAmount`` is taken (the closer one if neither fits), stored as receive
   units per RUB.
 - The fee is ``sendingCommission``; whether it is added on top (KoronaPay's usual way) or
-  deducted is read from the numbers as for Wise: ``receivingAmount`` ≈ sendingAmount × rate
-  is "on_top", ≈ (sendingAmount − commission) × rate is "deducted" (0.5% relative; the
-  closer when both fit; a zero commission is "on_top"), otherwise "unknown". The optional
-  paid SMS notice (``paidNotificationCommission``) is not asked for and not counted.
+  deducted is read from the numbers (``_common.fee_mode``): ``receivingAmount`` ≈
+  sendingAmount × rate is "on_top", ≈ (sendingAmount − commission) × rate is "deducted",
+  otherwise "unknown". The optional paid SMS notice (``paidNotificationCommission``) is not
+  asked for and not counted.
 - A discount in the tariff (``*Discount`` > 0) marks the quote promotional.
 - The tariff says nothing about speed, so speed stays "unknown" (the site's "within
   minutes" is marketing, not part of this price).
 
-Honesty: remit identifies itself (the HTTP client sets the User-Agent) and never tries to
-get past bot protection. An HTML page in place of JSON (a challenge or block page) fails
-with FormatError saying so.
+Honesty: as for every quote source (``_common``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapers.base import FormatError, QuoteObservation, QuoteQuery, Request
+
+# TOLERANCE and fee_mode, defined in _common, stay public names of this module.
+from ._common import (TOLERANCE, fee_mode, inverse, json_body, json_number, json_objects,
+                      typed_field, unserved)
 
 NAME = "koronapay"
 COLLECTION_METHOD = "provider_api"
 PROVIDER = "koronapay"
 PROVIDER_NAME = "KoronaPay"
 URL = "https://koronapay.com/transfers/online/api/transfers/tariffs"
-TOLERANCE = Decimal("0.005")      # relative, for reconciling the tariff's numbers
 AMOUNT_SLACK = Decimal("0.01")    # how far the priced amount may drift from the one asked
 
 SENDING_COUNTRY = "RU"
@@ -89,8 +89,7 @@ def serves(query: QuoteQuery) -> bool:
 def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
     """One tariff GET per receiving method; ValueError for an unserved query or amount."""
     if not serves(query):
-        raise ValueError(f"{NAME}: {query.source_country} {query.send_currency} -> "
-                         f"{query.destination_country} {query.receive_currency} not served")
+        raise unserved(NAME, query)
     minor = query.send_amount.scaleb(MINOR_UNITS[query.send_currency])
     if minor != minor.to_integral_value() or minor <= 0:
         raise ValueError(f"{NAME}: {query.send_amount} is not a whole number of kopecks")
@@ -112,7 +111,7 @@ def _url(query: QuoteQuery, minor: int, method: str) -> str:
 
 def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObservation]:
     """One observation per tariff in the array; FormatError on anything malformed or changed."""
-    data = _load(body)
+    data = json_body(body, NAME)
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         message = " ".join(data["message"].split())  # kept to one line
         raise FormatError(f"{NAME}: an error object instead of tariffs: {message:.120}")
@@ -120,37 +119,8 @@ def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObserva
         raise FormatError(f"{NAME}: expected a JSON array of tariffs, got {type(data).__name__}")
     method = parse_qs(urlsplit(request.url).query).get("receivingMethod", [""])[0]
     pickup = PICKUP.get(method, "unknown")
-    observations = []
-    for tariff in data:
-        if not isinstance(tariff, dict):
-            raise FormatError(f"{NAME}: a tariff is not an object: {tariff!r:.80}")
-        observations.append(_observation(tariff, query, pickup))
-    return observations
-
-
-def _load(body: bytes) -> Any:
-    """The decoded JSON, numbers as Decimal; FormatError says why it is not JSON."""
-    text = body.strip()
-    if not text:
-        raise FormatError(f"{NAME}: the response body is empty")
-    if text.startswith(b"<"):
-        raise FormatError(f"{NAME}: got an HTML page instead of JSON (bot protection or an "
-                          "error page?); not circumvented")
-    try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal,
-                          parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        # A cut-off answer fails at its very end or leaves its outer bracket unclosed.
-        cut = exc.pos >= len(exc.doc) - 1 or (text[:1] in b"[{" and text[-1:] not in b"]}")
-        cut_note = " (truncated?)" if cut else ""
-        raise FormatError(f"{NAME}: invalid JSON{cut_note}: {exc.msg} "
-                          f"(position {exc.pos})") from None
-    except ValueError as exc:  # bad UTF-8, NaN/Infinity
-        raise FormatError(f"{NAME}: invalid JSON: {exc}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
+    return [_observation(tariff, query, pickup)
+            for tariff in json_objects(data, NAME, "a tariff")]
 
 
 def _observation(tariff: dict[str, Any], query: QuoteQuery, pickup: str) -> QuoteObservation:
@@ -159,7 +129,7 @@ def _observation(tariff: dict[str, Any], query: QuoteQuery, pickup: str) -> Quot
     send = _minor(tariff, "sendingAmount", query.send_currency)
     fee = _minor(tariff, "sendingCommission", query.send_currency, allow_zero=True)
     received = _minor(tariff, "receivingAmount", query.receive_currency)
-    stated = _number(tariff, "exchangeRate")
+    stated = json_number(tariff, "exchangeRate", NAME, "a tariff", text=False)
     if abs(send - query.send_amount) > fee + query.send_amount * AMOUNT_SLACK:
         raise FormatError(f"{NAME}: the tariff prices {send} {query.send_currency}, not the "
                           f"{query.send_amount} asked (sendingAmount not honoured?)")
@@ -177,7 +147,7 @@ def _observation(tariff: dict[str, Any], query: QuoteQuery, pickup: str) -> Quot
 
 def _check_currency(tariff: dict[str, Any], key: str, wanted: str) -> None:
     """The tariff's currency object names ``wanted`` by its numeric id (and code, if given)."""
-    currency = _field(tariff, key, dict)
+    currency = typed_field(tariff, key, dict, NAME, "a tariff")
     number = currency.get("id")
     if isinstance(number, Decimal):
         number = str(number)
@@ -191,28 +161,15 @@ def _check_currency(tariff: dict[str, Any], key: str, wanted: str) -> None:
 
 def _oriented(send: Decimal, fee: Decimal, received: Decimal, stated: Decimal) -> Decimal:
     """``stated`` as receive units per send unit: the direction the amounts bear out."""
-    with localcontext() as context:
-        context.prec = 12  # far finer than the 4-5 digits KoronaPay prints
-        inverse = Decimal(1) / stated
-    return min((stated, inverse), key=lambda rate: _misfit(send, fee, received, rate))
+    # 12 digits: far finer than the 4-5 digits KoronaPay prints
+    return min((stated, inverse(stated, 12)),
+               key=lambda rate: _misfit(send, fee, received, rate))
 
 
 def _misfit(send: Decimal, fee: Decimal, received: Decimal, rate: Decimal) -> Decimal:
     """The smaller relative gap between ``received`` and either fee reading at ``rate``."""
     expected = [base * rate for base in (send, send - fee) if base > 0]
     return min(abs(received - value) / value for value in expected)
-
-
-def fee_mode(send: Decimal, fee: Decimal, received: Decimal, rate: Decimal) -> str:
-    """"on_top", "deducted" or "unknown", whichever the numbers bear out (see module doc)."""
-    errors = {}
-    for mode, converted in (("on_top", send), ("deducted", send - fee)):
-        expected = converted * rate
-        if expected > 0:
-            errors[mode] = abs(received - expected) / expected
-    fitting = {mode: error for mode, error in errors.items() if error <= TOLERANCE}
-    # min() keeps the first of equal errors: "on_top" for a zero commission.
-    return min(fitting, key=fitting.__getitem__) if fitting else "unknown"
 
 
 def _promotional(tariff: dict[str, Any]) -> bool:
@@ -226,29 +183,9 @@ def _promotional(tariff: dict[str, Any]) -> bool:
     return False
 
 
-def _field(data: dict[str, Any], key: str, kind: type) -> Any:
-    """``data[key]`` of the expected JSON type; FormatError if missing, null or another type."""
-    value = data.get(key)
-    if value is None:
-        raise FormatError(f"{NAME}: field {key!r} is missing or null (renamed?)")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise FormatError(f"{NAME}: field {key!r} has an unexpected type: {value!r:.60}")
-    return value
-
-
-def _number(data: dict[str, Any], key: str, *, allow_zero: bool = False) -> Decimal:
-    """A finite Decimal, positive (or zero when allowed); FormatError otherwise."""
-    value = _field(data, key, Decimal)
-    if value < 0:
-        raise FormatError(f"{NAME}: {key} is negative ({value})")
-    if value == 0 and not allow_zero:
-        raise FormatError(f"{NAME}: {key} is zero")
-    return value
-
-
 def _minor(data: dict[str, Any], key: str, currency: str, *, allow_zero: bool = False) -> Decimal:
     """A whole number of minor units brought to major units (117130 kopecks -> 1171.30)."""
-    value = _number(data, key, allow_zero=allow_zero)
+    value = json_number(data, key, NAME, "a tariff", zero=allow_zero, text=False)
     if value != value.to_integral_value():
         raise FormatError(f"{NAME}: {key} {value} is not a whole number of minor units")
     return value.scaleb(-MINOR_UNITS[currency])

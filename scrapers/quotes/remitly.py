@@ -22,26 +22,27 @@ Numbers come as strings or JSON numbers; both are read exactly. ``pay_out_price_
 Observations: one at the STANDARD rate (``base_rate``) and, when a promotional rate is
 published, differs and covers the whole send amount, a second marked ``promotional``
 (first transfer only; same fee). Which of the two ``receive_amount`` is priced at, and the
-fee mode, come from the numbers: on_top when receive = send x rate, deducted when
-receive = (send - fee) x rate (0.5% tolerance), else unknown. The received amount is kept
+fee mode, come from the numbers (``_common.explain``): on_top when receive = send x rate,
+deducted when receive = (send - fee) x rate, else unknown. The received amount is kept
 on the observation whose rate it matches (on the only one when there is no promotion) and
 left None on the other, for remit.costs to compute: never invented here.
 
-Honesty: the HTTP client identifies remit with a contact URL and honours robots.txt and
-Retry-After. A bot-protection or challenge page is never worked around: it fails with a
-FormatError saying so, and the run is recorded as failed.
+Honesty: as for every quote source (``_common``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from ..base import FormatError, QuoteObservation, QuoteQuery, Request
+from ..base import QuoteObservation, QuoteQuery, Request
+
+# TOLERANCE, defined in _common, stays a public name of this module.
+from ._common import (SPEED_BANDS_DAYS, TOLERANCE, check_stated, explain, json_number,
+                      json_object, speed_band, typed_field, unserved)
 
 NAME = "remitly"
 COLLECTION_METHOD = "provider_api"
@@ -62,7 +63,7 @@ PICKUP_METHODS = {
 }
 PAYMENT_INSTRUMENTS = {"DEBIT_CARD": "debit_card", "CREDIT_CARD": "credit_card",
                        "BANK_ACCOUNT": "bank_account"}
-TOLERANCE = Decimal("0.005")   # relative: amounts are rounded, rates shown to few digits
+_RATES = "estimate.exchange_rate"   # where a problem is, in messages
 
 
 def serves(query: QuoteQuery) -> bool:
@@ -76,9 +77,7 @@ def serves(query: QuoteQuery) -> bool:
 def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
     """The one calculator GET for the query."""
     if not serves(query):
-        raise ValueError(f"{NAME} does not serve {query.source_country}->"
-                         f"{query.destination_country} {query.send_currency}->"
-                         f"{query.receive_currency}")
+        raise unserved(NAME, query)
     sender = SENDERS[query.source_country]
     receiver = DESTINATIONS[query.destination_country][0]
     conduit = f"{sender}:{query.send_currency}-{receiver}:{query.receive_currency}"
@@ -89,17 +88,19 @@ def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
 
 def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObservation]:
     """The standard-rate observation, then the promotional one when there is one."""
-    estimate = _object(_document(body), "estimate")
+    # NaN and Infinity are refused only where a number is read.
+    estimate = _object(json_object(body, NAME, constants=True), "estimate", "the response")
     _check_currencies(estimate, query)
-    send = _number(estimate, "send_amount", positive=True)
-    received = _number(estimate, "receive_amount", positive=True)
-    fee = _number(_object(estimate, "fee"), "total_fee_amount", positive=False)
-    rates = _object(estimate, "exchange_rate")
-    candidates = {"standard": _number(rates, "base_rate", positive=True)}
+    send = json_number(estimate, "send_amount", NAME, "estimate")
+    received = json_number(estimate, "receive_amount", NAME, "estimate")
+    fee = json_number(_object(estimate, "fee", "estimate"), "total_fee_amount", NAME,
+                      "estimate.fee", zero=True)
+    rates = _object(estimate, "exchange_rate", "estimate")
+    candidates = {"standard": json_number(rates, "base_rate", NAME, _RATES)}
     promotional = _promotional_rate(rates, candidates["standard"])
     if promotional is not None:
         candidates["promotional"] = promotional
-    matched, fee_mode = _explain(send, fee, candidates, received)
+    matched, fee_mode = explain(send, fee, candidates, received, relative_to_received=True)
     if promotional is None:
         matched = "standard"   # the only rate: the amount received is its own
     common = dict(
@@ -123,53 +124,16 @@ def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObserva
     return observations
 
 
-def _document(body: bytes) -> dict[str, Any]:
-    text = body.strip()
-    if not text:
-        raise FormatError(f"{NAME}: the response body is empty")
-    if text.startswith(b"<"):
-        raise FormatError(f"{NAME}: got an HTML page instead of JSON (bot protection or a "
-                          "challenge page?); remit does not work around it")
-    try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
-    except ValueError as exc:  # JSONDecodeError (truncated, malformed) and bad UTF-8 alike
-        raise FormatError(f"{NAME}: not valid JSON, truncated or malformed ({exc})") from None
-    if not isinstance(data, dict):
-        raise FormatError(f"{NAME}: expected a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _object(parent: dict[str, Any], field: str) -> dict[str, Any]:
-    value = parent.get(field)
-    if not isinstance(value, dict):
-        raise FormatError(f"{NAME}: {field!r} missing or not an object (renamed?): "
-                          f"{sorted(parent)!r:.120}")
-    return value
-
-
-def _number(parent: dict[str, Any], field: str, *, positive: bool) -> Decimal:
-    if field not in parent:
-        raise FormatError(f"{NAME}: no {field!r} (renamed?): {sorted(parent)!r:.120}")
-    value = parent[field]
-    # JSON numbers arrive as Decimal (parse_float/parse_int); strings go through their text.
-    # Anything else (null, bool, NaN as float) is not a number.
-    if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a number")
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else value
-    except InvalidOperation:
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a number") from None
-    if not number.is_finite() or number < 0 or (positive and number == 0):
-        kind = "positive" if positive else "non-negative"
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a {kind} number")
-    return number
+def _object(parent: dict[str, Any], field: str, where: str) -> dict[str, Any]:
+    """The object ``parent[field]`` of ``where`` ("estimate"): required."""
+    return typed_field(parent, field, dict, NAME, where)
 
 
 def _promotional_rate(rates: dict[str, Any], standard: Decimal) -> Decimal | None:
     """The published promotional rate, None when absent, empty or equal to the standard."""
     if rates.get("promotional_exchange_rate") in (None, ""):
         return None
-    promotional = _number(rates, "promotional_exchange_rate", positive=True)
+    promotional = json_number(rates, "promotional_exchange_rate", NAME, _RATES)
     return None if promotional == standard else promotional
 
 
@@ -178,26 +142,7 @@ def _promotion_covers(rates: dict[str, Any], send: Decimal) -> bool:
     # describes that transfer, so no promotional observation is made for it.
     if rates.get("capped_promotional_exchange_rate_amount") in (None, ""):
         return True
-    return send <= _number(rates, "capped_promotional_exchange_rate_amount", positive=True)
-
-
-def _explain(amount: Decimal, fee: Decimal, rates: Mapping[str, Decimal],
-             received: Decimal) -> tuple[str | None, str]:
-    """Which of ``rates`` and which fee mode turn ``amount`` into ``received``.
-
-    Tries every rate with the whole amount converted ("on_top") and with the fee taken out
-    first ("deducted"); the closest within TOLERANCE wins. (None, "unknown") when nothing
-    does. A zero fee is "on_top": the sender pays the amount and all of it is converted.
-    """
-    best: tuple[Decimal, str, str] | None = None
-    for key, rate in rates.items():
-        for mode, converted in (("on_top", amount), ("deducted", amount - fee)):
-            if mode == "deducted" and not fee:
-                continue
-            error = abs(converted * rate - received) / received
-            if error <= TOLERANCE and (best is None or error < best[0]):
-                best = (error, key, mode)
-    return (best[1], best[2]) if best else (None, "unknown")
+    return send <= json_number(rates, "capped_promotional_exchange_rate_amount", NAME, _RATES)
 
 
 def _code(estimate: dict[str, Any], field: str) -> str | None:
@@ -214,9 +159,7 @@ def _check_currencies(estimate: dict[str, Any], query: QuoteQuery) -> None:
         stated = conduit.get(field)
         if isinstance(stated, dict):
             stated = stated.get("alpha3")
-        if stated is not None and stated != expected:
-            raise FormatError(f"{NAME}: conduit {field} is {stated!r:.20}, "
-                              f"the query asked for {expected}")
+        check_stated(stated, expected, NAME, f"conduit {field}")
 
 
 def _speed(value: Any, collected_at: datetime) -> str:
@@ -237,11 +180,4 @@ def _speed(value: Any, collected_at: datetime) -> str:
             days = (arrives.astimezone(UTC).date() - collected_at.astimezone(UTC).date()).days
     except ValueError:
         return "unknown"
-    return _speed_band(days)
-
-
-def _speed_band(days: int) -> str:
-    if days < 0:
-        return "unknown"
-    bands = {0: "same_day", 1: "next_day", 2: "2_days"}
-    return bands.get(days, "3_5_days" if days <= 5 else "6_days_or_more")
+    return "unknown" if days < 0 else speed_band(days, SPEED_BANDS_DAYS)

@@ -25,24 +25,25 @@ unless the name speaks of a card, an account or a wallet (an assumption on wordi
 The numbers decide the rest, never a guess: ``rate`` must be units received per unit sent;
 when it only explains ``withdrawAmount`` inverted (e.g. RUB per USD), it is inverted and
 the observation is the inverse. ``fee_mode`` is "deducted" when withdrawAmount is
-(acceptedAmount - fee) x rate, "on_top" when it is acceptedAmount x rate (0.5% tolerance;
-with a zero fee that is "on_top"), else "unknown". Sending online is paid by bank card
-(``debit_card``) on the internet; the payload says nothing of speed ("unknown").
+(acceptedAmount - fee) x rate, "on_top" when it is acceptedAmount x rate, else "unknown"
+(``_common.explain``). Sending online is paid by bank card (``debit_card``) on the
+internet; the payload says nothing of speed ("unknown").
 
-Honesty: the HTTP client identifies remit with a contact URL and honours robots.txt and
-Retry-After. A bot-protection or challenge page is never worked around: it fails with a
-FormatError saying so, and the run is recorded as failed.
+Honesty: as for every quote source (``_common``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from ..base import FormatError, QuoteObservation, QuoteQuery, Request
+
+# TOLERANCE, defined in _common, stays a public name of this module.
+from ._common import (TOLERANCE, check_stated, explain, inverse, json_number, json_object,
+                      json_objects, typed_field, unserved)
 
 NAME = "unistream"
 COLLECTION_METHOD = "provider_api"
@@ -63,7 +64,7 @@ DESTINATIONS: dict[str, tuple[str, frozenset[str]]] = {
     "MD": ("MDA", frozenset({"USD"})),
 }
 
-TOLERANCE = Decimal("0.005")   # relative: amounts are rounded, rates shown to few digits
+_ENTRY = "a 'fees' entry"  # where a problem is, in messages
 _PICKUP_WORDS = (               # lower-case fragments of an entry name -> pickup method
     (("карт", "card"), "card"),
     (("счет", "счёт", "account"), "bank_account"),
@@ -82,9 +83,7 @@ def serves(query: QuoteQuery) -> bool:
 def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
     """The one calculator POST for the query, its form fields in a fixed order."""
     if not serves(query):
-        raise ValueError(f"{NAME} does not serve {query.source_country}->"
-                         f"{query.destination_country} {query.send_currency}->"
-                         f"{query.receive_currency}")
+        raise unserved(NAME, query)
     fields = [
         ("senderBankId", settings.get(SENDER_BANK_SETTING) or SENDER_BANK_ID),
         ("acceptedCurrency", query.send_currency),
@@ -98,31 +97,14 @@ def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
 
 def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObservation]:
     """One observation per entry of ``fees``; FormatError when the payload is not as expected."""
-    return [_observation(entry, query) for entry in _fees(_document(body))]
-
-
-def _document(body: bytes) -> dict[str, Any]:
-    text = body.strip()
-    if not text:
-        raise FormatError(f"{NAME}: the response body is empty")
-    if text.startswith(b"<"):
-        raise FormatError(f"{NAME}: got an HTML page instead of JSON (bot protection or a "
-                          "challenge page?); remit does not work around it")
-    try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
-    except ValueError as exc:  # JSONDecodeError (truncated, malformed) and bad UTF-8 alike
-        raise FormatError(f"{NAME}: not valid JSON, truncated or malformed ({exc})") from None
-    if not isinstance(data, dict):
-        raise FormatError(f"{NAME}: expected a JSON object, got {type(data).__name__}")
-    return data
+    # NaN and Infinity are refused only where a number is read.
+    data = json_object(body, NAME, constants=True)
+    return [_observation(entry, query) for entry in json_objects(_fees(data), NAME, _ENTRY)]
 
 
 def _fees(data: dict[str, Any]) -> list[Any]:
-    if "fees" not in data:
-        raise FormatError(f"{NAME}: no 'fees' in the response (renamed?): {sorted(data)!r:.120}")
-    fees = data["fees"]
-    if not isinstance(fees, list):
-        raise FormatError(f"{NAME}: 'fees' is a {type(fees).__name__}, expected an array")
+    """The non-empty ``fees`` array; an empty one fails with Unistream's own ``message``."""
+    fees = typed_field(data, "fees", list, NAME, "the response")
     if not fees:
         # Unistream explains a refusal (amount out of limits, corridor closed) in 'message'.
         message = data.get("message")
@@ -130,16 +112,15 @@ def _fees(data: dict[str, Any]) -> list[Any]:
     return fees
 
 
-def _observation(entry: Any, query: QuoteQuery) -> QuoteObservation:
-    if not isinstance(entry, dict):
-        raise FormatError(f"{NAME}: a 'fees' entry is not an object: {entry!r:.80}")
-    _check_currency(entry, "acceptedCurrency", query.send_currency)
-    _check_currency(entry, "acceptedTotalFeeCurrency", query.send_currency)
-    _check_currency(entry, "withdrawCurrency", query.receive_currency)
-    accepted = _number(entry, "acceptedAmount", positive=True)
-    withdrawn = _number(entry, "withdrawAmount", positive=True)
-    fee = _number(entry, "acceptedTotalFee", positive=False)
-    rate, fee_mode = _rate_and_fee_mode(accepted, fee, _number(entry, "rate", positive=True),
+def _observation(entry: dict[str, Any], query: QuoteQuery) -> QuoteObservation:
+    for field, asked in (("acceptedCurrency", query.send_currency),
+                         ("acceptedTotalFeeCurrency", query.send_currency),
+                         ("withdrawCurrency", query.receive_currency)):
+        check_stated(entry.get(field), asked, NAME, field)
+    accepted = json_number(entry, "acceptedAmount", NAME, _ENTRY)
+    withdrawn = json_number(entry, "withdrawAmount", NAME, _ENTRY)
+    fee = json_number(entry, "acceptedTotalFee", NAME, _ENTRY, zero=True)
+    rate, fee_mode = _rate_and_fee_mode(accepted, fee, json_number(entry, "rate", NAME, _ENTRY),
                                         withdrawn)
     name = entry.get("name") if isinstance(entry.get("name"), str) else None
     return QuoteObservation(
@@ -157,60 +138,14 @@ def _observation(entry: Any, query: QuoteQuery) -> QuoteObservation:
 def _rate_and_fee_mode(accepted: Decimal, fee: Decimal, rate: Decimal,
                        withdrawn: Decimal) -> tuple[Decimal, str]:
     """The rate as units received per unit sent, and the fee mode the amounts show."""
-    with localcontext() as context:
-        context.prec = 16   # an inverted rate keeps 16 significant digits, no false precision
-        inverse = Decimal(1) / rate
-    candidates = {"published": rate, "inverted": inverse}
-    direction, fee_mode = _explain(accepted, fee, candidates, withdrawn)
+    # An inverted rate keeps 16 significant digits, no false precision.
+    candidates = {"published": rate, "inverted": inverse(rate, 16)}
+    direction, fee_mode = explain(accepted, fee, candidates, withdrawn, relative_to_received=True)
     if direction is None:
         # Nothing matches within tolerance: keep the direction closer to what was paid out.
         implied = withdrawn / accepted
         direction = min(candidates, key=lambda key: abs(candidates[key] - implied) / implied)
     return candidates[direction], fee_mode
-
-
-def _explain(amount: Decimal, fee: Decimal, rates: Mapping[str, Decimal],
-            received: Decimal) -> tuple[str | None, str]:
-    """Which of ``rates`` and which fee mode turn ``amount`` into ``received``.
-
-    Tries every rate with the whole amount converted ("on_top") and with the fee taken out
-    first ("deducted"); the closest within TOLERANCE wins. (None, "unknown") when nothing
-    does. A zero fee is "on_top": the sender pays the amount and all of it is converted.
-    """
-    best: tuple[Decimal, str, str] | None = None
-    for key, rate in rates.items():
-        for mode, converted in (("on_top", amount), ("deducted", amount - fee)):
-            if mode == "deducted" and not fee:
-                continue
-            error = abs(converted * rate - received) / received
-            if error <= TOLERANCE and (best is None or error < best[0]):
-                best = (error, key, mode)
-    return (best[1], best[2]) if best else (None, "unknown")
-
-
-def _number(entry: dict[str, Any], field: str, *, positive: bool) -> Decimal:
-    if field not in entry:
-        raise FormatError(f"{NAME}: a 'fees' entry has no {field!r} (renamed?): "
-                          f"{sorted(entry)!r:.120}")
-    value = entry[field]
-    # JSON numbers arrive as Decimal (parse_float/parse_int); strings go through their text.
-    # Anything else (null, bool, NaN as float) is not a number.
-    if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a number")
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else value
-    except InvalidOperation:
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a number") from None
-    if not number.is_finite() or number < 0 or (positive and number == 0):
-        kind = "positive" if positive else "non-negative"
-        raise FormatError(f"{NAME}: {field} is {value!r:.40}, not a {kind} number")
-    return number
-
-
-def _check_currency(entry: dict[str, Any], field: str, expected: str) -> None:
-    stated = entry.get(field)
-    if stated is not None and stated != expected:
-        raise FormatError(f"{NAME}: {field} is {stated!r:.20}, the query asked for {expected}")
 
 
 def _pickup_method(name: str | None) -> str:

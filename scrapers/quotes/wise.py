@@ -17,22 +17,18 @@ Assumptions, each checked against the numbers rather than trusted:
 - Competitors' quotes are Wise's estimates (the markup Wise once saw, re-applied to today's
   mid rate): they are marked ``indicative`` and keep ``dateCollected`` as
   ``source_dated_at``. Only Wise's own quote is firm.
-- Whether the fee is deducted or added on top is read from the numbers, never assumed:
-  ``receivedAmount`` ≈ (amount − fee) × rate is "deducted", ≈ amount × rate is "on_top"
-  (0.5% relative tolerance; when both fit, the closer one; a zero fee is "on_top", since
-  the whole amount is converted either way); anything else is "unknown".
+- Whether the fee is deducted or added on top is read from the numbers, never assumed
+  (``_common.fee_mode``): ``receivedAmount`` ≈ (amount − fee) × rate is "deducted",
+  ≈ amount × rate is "on_top"; anything else is "unknown".
 - Speed is ``deliveryEstimation.duration.max`` taken as elapsed time, banded as RPW does.
 - A quote whose own ``sourceCountry``/``targetCountry`` names another country is a price
   for another market and is left out.
 
-Honesty: remit identifies itself (the HTTP client sets the User-Agent) and never tries to
-get past bot protection. An HTML page in place of JSON (a challenge or block page) fails
-with FormatError saying so, and nothing is retried around it here.
+Honesty: as for every quote source (``_common``); nothing is retried around a challenge page.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -43,17 +39,18 @@ from urllib.parse import urlencode
 
 from scrapers.base import FormatError, QuoteObservation, QuoteQuery, Request
 
+# SPEED_BANDS, TOLERANCE and fee_mode, defined in _common, stay public names of this module.
+from ._common import SPEED_BANDS_SECONDS as SPEED_BANDS
+from ._common import (TOLERANCE, check_stated, fee_mode, json_number, json_object, json_objects,
+                      speed_band, typed_field, unserved)
+
 NAME = "wise"
 COLLECTION_METHOD = "aggregator"
 URL = "https://api.wise.com/v4/comparisons/"
-TOLERANCE = Decimal("0.005")  # relative: rounding of rates and amounts stays well inside
 UNSERVED_CURRENCIES = frozenset({"RUB"})  # Wise neither sends nor compares RUB
 OWN_SLUG = "wise"
 # Names Wise has used for a provider that remit knows under another slug.
 SLUG_ALIASES = {"transferwise": "wise", "westernunion": "western-union"}
-# Upper bound in seconds of each RPW speed band, fastest first (exact: no rounding at 1 h).
-SPEED_BANDS = ((3600, "less_than_1_hour"), (24 * 3600, "same_day"), (48 * 3600, "next_day"),
-               (72 * 3600, "2_days"), (120 * 3600, "3_5_days"))
 # Seconds per ISO-8601 duration unit. Years and months only matter as "6 days or more",
 # so their shortest length is enough.
 _SECONDS = {"Y": 365 * 86400, "MO": 28 * 86400, "W": 7 * 86400, "D": 86400, "H": 3600,
@@ -72,7 +69,7 @@ def serves(query: QuoteQuery) -> bool:
 def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
     """The one comparison GET for ``query.send_amount``; ValueError for an unserved pair."""
     if not serves(query):
-        raise ValueError(f"{NAME}: {query.send_currency}->{query.receive_currency} not compared")
+        raise unserved(NAME, query)
     params = {"sourceCurrency": query.send_currency, "targetCurrency": query.receive_currency,
               "sendAmount": _plain(query.send_amount), "sourceCountry": query.source_country,
               "targetCountry": query.destination_country}
@@ -81,60 +78,27 @@ def requests(query: QuoteQuery, settings: Mapping[str, str]) -> list[Request]:
 
 def parse(body: bytes, request: Request, query: QuoteQuery) -> list[QuoteObservation]:
     """One observation per provider and quote; FormatError on anything malformed or changed."""
-    data = _load(body)
-    if not isinstance(data, dict):
-        raise FormatError(f"{NAME}: expected a JSON object, got {type(data).__name__}")
+    data = json_object(body, NAME)
     _check_header(data, query)
-    providers = _field(data, "providers", list)
+    providers = typed_field(data, "providers", list, NAME, "the response")
     observations = []
-    for provider in providers:
-        if not isinstance(provider, dict):
-            raise FormatError(f"{NAME}: a provider is not an object: {provider!r:.80}")
+    for provider in json_objects(providers, NAME, "a provider"):
         slug, name = _provider_names(provider)
-        provider_id = _field(provider, "id", (Decimal, str))
-        for quote in _field(provider, "quotes", list):
-            if not isinstance(quote, dict):
-                raise FormatError(f"{NAME}: a quote of {name} is not an object")
+        provider_id = typed_field(provider, "id", (Decimal, str), NAME, name)
+        quotes = typed_field(provider, "quotes", list, NAME, name)
+        for quote in json_objects(quotes, NAME, f"a quote of {name}"):
             if _for_query(quote, query):
                 observations.append(_observation(quote, slug, name, provider_id, query))
     return observations
-
-
-def _load(body: bytes) -> Any:
-    """The decoded JSON, numbers as Decimal; FormatError says why it is not JSON."""
-    text = body.strip()
-    if not text:
-        raise FormatError(f"{NAME}: the response body is empty")
-    if text.startswith(b"<"):
-        raise FormatError(f"{NAME}: got an HTML page instead of JSON (bot protection or an "
-                          "error page?); not circumvented")
-    try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal,
-                          parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        # A cut-off answer fails at its very end or leaves its outer bracket unclosed.
-        cut = exc.pos >= len(exc.doc) - 1 or (text[:1] in b"[{" and text[-1:] not in b"]}")
-        cut_note = " (truncated?)" if cut else ""
-        raise FormatError(f"{NAME}: invalid JSON{cut_note}: {exc.msg} "
-                          f"(position {exc.pos})") from None
-    except ValueError as exc:  # bad UTF-8, NaN/Infinity
-        raise FormatError(f"{NAME}: invalid JSON: {exc}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 def _check_header(data: dict[str, Any], query: QuoteQuery) -> None:
     """The answer prices the pair and amount that were asked."""
     for key, wanted in (("sourceCurrency", query.send_currency),
                         ("targetCurrency", query.receive_currency)):
-        got = _field(data, key, str)
-        if got != wanted:
-            raise FormatError(f"{NAME}: {key} is {got}, the query asked for {wanted}")
-    amount = _number(data, "amount")
-    if amount != query.send_amount:
-        raise FormatError(f"{NAME}: amount is {amount}, the query asked for {query.send_amount}")
+        check_stated(typed_field(data, key, str, NAME, "the response"), wanted, NAME, key)
+    amount = json_number(data, "amount", NAME, "the response", text=False)
+    check_stated(amount, query.send_amount, NAME, "amount")
     if data.get("amountType", "SEND") != "SEND":
         raise FormatError(f"{NAME}: amountType is {data['amountType']!r}, not SEND")
 
@@ -151,10 +115,10 @@ def _for_query(quote: dict[str, Any], query: QuoteQuery) -> bool:
 def _observation(quote: dict[str, Any], slug: str, name: str, provider_id: Any,
                  query: QuoteQuery) -> QuoteObservation:
     what = f"{NAME}: {name}"
-    fee = _number(quote, "fee", what, allow_zero=True)
-    rate = _number(quote, "rate", what)
-    received = _number(quote, "receivedAmount", what)
-    dated = _field(quote, "dateCollected", str, what)
+    fee = json_number(quote, "fee", NAME, name, zero=True, text=False)
+    rate = json_number(quote, "rate", NAME, name, text=False)
+    received = json_number(quote, "receivedAmount", NAME, name, text=False)
+    dated = typed_field(quote, "dateCollected", str, NAME, name)
     return QuoteObservation(
         source=NAME, provider=slug, provider_name=name,
         source_country=query.source_country, destination_country=query.destination_country,
@@ -167,18 +131,6 @@ def _observation(quote: dict[str, Any], slug: str, name: str, provider_id: Any,
         indicative=slug != OWN_SLUG, collection_method=COLLECTION_METHOD,
         # one provider's price for one amount at one time: the 200 and 500 quotes differ
         source_ref=f"{provider_id}:{query.send_amount}:{dated}")
-
-
-def fee_mode(send: Decimal, fee: Decimal, received: Decimal, rate: Decimal) -> str:
-    """"deducted", "on_top" or "unknown", whichever the numbers bear out (see module doc)."""
-    errors = {}
-    for mode, converted in (("on_top", send), ("deducted", send - fee)):
-        expected = converted * rate
-        if expected > 0:
-            errors[mode] = abs(received - expected) / expected
-    fitting = {mode: error for mode, error in errors.items() if error <= TOLERANCE}
-    # min() keeps the first of equal errors: "on_top" for a zero fee.
-    return min(fitting, key=fitting.__getitem__) if fitting else "unknown"
 
 
 def _provider_names(provider: dict[str, Any]) -> tuple[str, str]:
@@ -206,8 +158,7 @@ def _speed(quote: dict[str, Any], what: str) -> str:
     longest = duration.get("max") if isinstance(duration, dict) else None
     if longest is None:
         return "unknown"
-    seconds = duration_seconds(longest, what)
-    return next((band for limit, band in SPEED_BANDS if seconds <= limit), "6_days_or_more")
+    return speed_band(duration_seconds(longest, what), SPEED_BANDS)
 
 
 def duration_seconds(text: Any, what: str = NAME) -> Decimal:
@@ -229,28 +180,6 @@ def _timestamp(text: str, what: str) -> datetime:
     if moment.tzinfo is None:
         raise FormatError(f"{what}: dateCollected {text!r} has no time zone")
     return moment.astimezone(UTC)
-
-
-def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...],
-           what: str = NAME) -> Any:
-    """``data[key]`` of the expected JSON type; FormatError if missing, null or another type."""
-    value = data.get(key)
-    if value is None:
-        raise FormatError(f"{what}: field {key!r} is missing or null (renamed?)")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise FormatError(f"{what}: field {key!r} has an unexpected type: {value!r:.60}")
-    return value
-
-
-def _number(data: dict[str, Any], key: str, what: str = NAME, *,
-            allow_zero: bool = False) -> Decimal:
-    """A finite Decimal, positive (or zero when allowed); FormatError otherwise."""
-    value = _field(data, key, Decimal, what)
-    if value < 0:
-        raise FormatError(f"{what}: {key} is negative ({value})")
-    if value == 0 and not allow_zero:
-        raise FormatError(f"{what}: {key} is zero")
-    return value
 
 
 def _plain(amount: Decimal) -> str:

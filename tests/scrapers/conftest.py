@@ -1,16 +1,21 @@
-"""Fixtures of the collector tests: the reference-rate recordings in ../shared."""
+"""Fixtures of the collector tests: the reference-rate recordings in ../shared, and helpers
+of the price-quote tests (their hand-written answers, parsing one, expecting a FormatError)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from scrapers.base import Request
+from scrapers.base import FormatError, QuoteObservation, QuoteQuery, Request
 
 RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference-rates"
+QUOTE_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quotes"
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,26 @@ def recordings() -> Recordings:
     if not index.exists():
         pytest.skip(f"no recordings at {RECORDINGS}")
     return Recordings(RECORDINGS, json.loads(index.read_text(encoding="utf-8")))
+
+
+# ---- price quotes (import these: from .conftest import ...)
+
+
+def quote_fixture(source: str, name: str) -> bytes:
+    """A hand-written answer of a price source: tests/fixtures/quotes/<source>/<name>."""
+    return (QUOTE_FIXTURES / source / name).read_bytes()
+
+
+def answer(module: ModuleType, body: bytes, query: QuoteQuery) -> list[QuoteObservation]:
+    """What a quote ``module`` parses from ``body``, as the answer to its one request."""
+    [request] = module.requests(query, {})
+    return module.parse(body, request, query)
+
+
+@contextmanager
+def format_error(source: str, reason: str | None = None) -> Iterator[pytest.ExceptionInfo[FormatError]]:
+    """Expects a FormatError matching ``reason``: one line that starts with "<source>: "."""
+    with pytest.raises(FormatError, match=reason) as caught:
+        yield caught
+    message = str(caught.value)
+    assert message.startswith(f"{source}: ") and "\n" not in message, message

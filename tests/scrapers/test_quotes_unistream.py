@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 from urllib.parse import parse_qsl
 
 import pytest
 
-from scrapers.base import FormatError, QuoteQuery, Request
+from scrapers.base import QuoteQuery, Request
 from scrapers.quotes import unistream
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "quotes" / "unistream"
+from .conftest import answer, format_error, quote_fixture
+
 COLLECTED_AT = datetime(2026, 4, 7, 9, 30, tzinfo=UTC)
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 
@@ -22,14 +23,11 @@ def query(destination: str = "TJ", receive: str = "TJS", amount: str = "10000",
     return QuoteQuery(source, destination, send, receive, Decimal(amount), COLLECTED_AT)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+fixture = partial(quote_fixture, "unistream")
 
 
 def parse(body: bytes, asked: QuoteQuery | None = None):
-    asked = asked or query()
-    [request] = unistream.requests(asked, {})
-    return unistream.parse(body, request, asked)
+    return answer(unistream, body, asked or query())
 
 
 # --- requests and serves ------------------------------------------------------------------
@@ -168,14 +166,13 @@ CHALLENGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>
     (b'{"fees":["0.1213"]}', "not an object"),
 ])
 def test_malformed_bodies_fail_with_a_reason(body, reason):
-    with pytest.raises(FormatError, match=reason) as error:
+    with format_error("unistream", reason):
         parse(body)
-    assert str(error.value).startswith("unistream: ")
 
 
 def test_a_truncated_fixture_fails():
     body = fixture("rub-tjs-10000.json")
-    with pytest.raises(FormatError, match="truncated"):
+    with format_error("unistream", "truncated"):
         parse(body[: len(body) // 2])
 
 
@@ -198,7 +195,7 @@ def test_a_truncated_fixture_fails():
 def test_a_changed_or_wrong_field_fails(old, new, reason):
     body = fixture("rub-tjs-10000.json")
     assert old in body
-    with pytest.raises(FormatError, match=reason):
+    with format_error("unistream", reason):
         parse(body.replace(old, new, 1))
 
 
