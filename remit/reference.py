@@ -23,6 +23,9 @@ from scrapers.registry import RATE_SOURCES, rate_source
 from .models import ReferenceRate
 
 PIVOTS = ("USD", "EUR", "RUB")
+# Rates fixed by law, exact at any date: the convertible mark's currency board
+# (Law on the Central Bank of Bosnia and Herzegovina: 1 EUR = 1.95583 BAM).
+PEGS = {("EUR", "BAM"): Decimal("1.95583")}
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,15 @@ def _preference(source: str, base: str, quote: str, homes: dict[str, str]) -> in
     return 2
 
 
+def pegged_rate(base: str, quote: str) -> Decimal | None:
+    """A rate fixed by law between the two currencies, either way round, or None."""
+    if (base, quote) in PEGS:
+        return PEGS[(base, quote)]
+    if (quote, base) in PEGS:
+        return 1 / PEGS[(quote, base)]
+    return None
+
+
 def direct_rate(session: Session, base: str, quote: str, on: date, homes: dict[str, str],
                 fresh_since: date) -> tuple[Decimal, str, date] | None:
     """The best stored rate between two currencies (either direction) on or before ``on``.
@@ -79,6 +91,9 @@ def resolve(session: Session, base: str, quote: str, on: date, *, max_age_days: 
     """The benchmark for ``base``->``quote`` on a day, or None when nothing can price it."""
     if base == quote:
         return Benchmark(base, quote, Decimal(1), "identity", on, f"{base}={quote}", False)
+    pegged = pegged_rate(base, quote)
+    if pegged is not None:
+        return Benchmark(base, quote, pegged, "peg", on, f"{base}>{quote} (fixed by law)", False)
     homes = home_currencies()
     fresh_since = on - timedelta(days=max_age_days)
     found = direct_rate(session, base, quote, on, homes, fresh_since)

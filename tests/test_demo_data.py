@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # - EUR->BAM: no bank remit collects publishes the convertible mark (the ECB does not).
 # - EUR->ALL: only the NBM publishes the lek, against the leu, and the resolver crosses
 #   only through USD, EUR or RUB.
-UNPRICED = {("EUR", "BAM"), ("EUR", "ALL")}
+UNPRICED = {("EUR", "ALL")}  # no bank publishes ALL against USD, EUR or RUB (only NBM, vs MDL)
 
 
 @pytest.fixture

@@ -62,6 +62,15 @@ def test_stale_rates_are_flagged_and_fresh_ones_preferred(engine):
 
 def test_nothing_to_price_with(engine):
     with Session(engine) as session:
-        assert resolve(session, "EUR", "BAM", DAY, max_age_days=7) is None
+        assert resolve(session, "EUR", "ALL", DAY, max_age_days=7) is None
         same = resolve(session, "EUR", "EUR", DAY, max_age_days=7)
     assert same.rate == 1 and same.source == "identity"
+
+
+def test_rates_fixed_by_law_need_no_source(engine):
+    with Session(engine) as session:
+        mark = resolve(session, "EUR", "BAM", DAY, max_age_days=7)
+        back = resolve(session, "BAM", "EUR", DAY, max_age_days=7)
+    assert mark.rate == D("1.95583") and mark.source == "peg" and not mark.stale
+    assert mark.path == "EUR>BAM (fixed by law)"
+    assert abs(back.rate * D("1.95583") - 1) < D("1e-20")
