@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from dataclasses import replace
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

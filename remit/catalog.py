@@ -234,23 +234,25 @@ def _sync_corridor(session: Session, entry: CorridorEntry, key: tuple[str, str],
         Corridor.source_country == key[0], Corridor.destination_country == key[1])).first()
     values = {"send_currency": entry.send_currency, "receive_currency": entry.receive_currency,
               "in_catalog": True}
-    if corridor is None:
-        session.add(Corridor(source_country=key[0], destination_country=key[1], **values))
-        report.count("corridor", created=True)
-    elif any(getattr(corridor, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(corridor, name, value)
-        report.count("corridor", created=False)
+    _upsert(session, corridor, lambda: Corridor(source_country=key[0], destination_country=key[1]),
+            values, "corridor", report)
 
 
 def _sync_provider(session: Session, entry: ProviderEntry, report: SyncReport) -> None:
     provider = session.exec(select(Provider).where(Provider.slug == entry.slug)).first()
     values = {"name": entry.name, "firm_type": entry.firm_type, "website": entry.website,
               "in_catalog": True}
-    if provider is None:
-        session.add(Provider(slug=entry.slug, **values))
-        report.count("provider", created=True)
-    elif any(getattr(provider, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(provider, name, value)
-        report.count("provider", created=False)
+    _upsert(session, provider, lambda: Provider(slug=entry.slug), values, "provider", report)
+
+
+def _upsert(session: Session, row, make, values: dict, kind: str, report: SyncReport) -> None:
+    """Create the row with ``values``, or bring an existing one in line; count what changed."""
+    if row is None:
+        row = make()
+    elif all(getattr(row, name) == value for name, value in values.items()):
+        return
+    created = row.id is None
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.add(row)
+    report.count(kind, created=created)

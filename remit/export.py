@@ -104,35 +104,35 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.normalize(), "f")
     return value
 
 
-def write_csv(rows: Iterator[dict], out: TextIO) -> int:
+def write_csv(rows: Iterator[dict], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> int:
     """Write rows as CSV with a header; return how many rows were written."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+        writer.writerow([_csv_cell(row[column]) for column in columns])
         count += 1
     return count
 
 
 def _json_value(value: object) -> str:
     if isinstance(value, Decimal):
-        return format(value, "f")  # a JSON number, written exactly: never through float
+        return format(value.normalize(), "f")  # a JSON number, written exactly: never through float
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_json(rows: Iterator[dict], out: TextIO) -> int:
+def write_json(rows: Iterator[dict], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> int:
     """Write rows as one JSON array of objects, streamed; return how many were written."""
     count = 0
     out.write("[")
     for row in rows:
         out.write(",\n" if count else "\n")
         out.write("{" + ", ".join(f"{json.dumps(column)}: {_json_value(row[column])}"
-                                  for column in COLUMNS) + "}")
+                                  for column in columns) + "}")
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import re
 import sys
 from pathlib import Path
 
@@ -16,10 +13,13 @@ from sqlmodel import select
 from scrapers.registry import QUOTE_SOURCES, RATE_SOURCES
 
 from ..db import get_engine, get_session
+from ..export import write_csv, write_json
 from ..models import CollectionRun, ReferenceRate
 from ..vocab import RunStatus
+from .data import corridor_option
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+RATE_COLUMNS = ("source", "base", "quote", "rate", "as_of")
 ALL_SOURCES = RATE_SOURCES + QUOTE_SOURCES
 
 
@@ -63,18 +63,7 @@ def _corridor_keys(corridors: tuple[str, ...]) -> list[str] | None:
     """Checked corridor keys, or None for every corridor."""
     if not corridors:
         return None
-    from ..queries import find_corridor
-
-    keys = []
-    for key in corridors:
-        if not re.fullmatch(r"[A-Za-z]{3}-[A-Za-z]{3}", key):
-            raise click.BadParameter(f"{key!r} is not an ISO3 pair such as RUS-TJK",
-                                     param_hint="--corridor")
-        corridor = find_corridor(get_session(), key)
-        if corridor is None or not corridor.in_catalog:
-            raise click.BadParameter(f"unknown corridor {key.upper()}", param_hint="--corridor")
-        keys.append(corridor.key)
-    return keys
+    return [corridor_option(get_session(), key, catalog_only=True).key for key in corridors]
 
 
 def _print_summary(outcomes) -> None:
@@ -110,21 +99,11 @@ def rates_export(source: str | None, day, output_format: str) -> None:
         statement = statement.where(ReferenceRate.source == source)
     if day:
         statement = statement.where(ReferenceRate.as_of == day.date())
-    rows = get_session().exec(statement.execution_options(yield_per=1000))
-    if output_format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["source", "base", "quote", "rate", "as_of"])
-        for rate in rows:
-            writer.writerow([rate.source, rate.base, rate.quote, format(rate.rate.normalize(), "f"),
-                             rate.as_of.isoformat()])
-        return
-    sys.stdout.write("[")
-    for number, rate in enumerate(rows):
-        sys.stdout.write(",\n" if number else "\n")
-        sys.stdout.write(f'{{"source": {json.dumps(rate.source)}, "base": "{rate.base}", '
-                         f'"quote": "{rate.quote}", "rate": {format(rate.rate.normalize(), "f")}, '
-                         f'"as_of": "{rate.as_of.isoformat()}"}}')
-    sys.stdout.write("\n]\n")
+    rows = ({"source": rate.source, "base": rate.base, "quote": rate.quote, "rate": rate.rate,
+             "as_of": rate.as_of.isoformat()}
+            for rate in get_session().exec(statement.execution_options(yield_per=1000)))
+    writer = write_csv if output_format == "csv" else write_json
+    writer(rows, sys.stdout, RATE_COLUMNS)
 
 
 @click.command("runs")

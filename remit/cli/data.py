@@ -120,17 +120,10 @@ def export_quotes(corridor: str | None, source: str | None, since, output_format
     """Stream quotes to standard output, one row per quote and amount."""
     from ..db import get_session
     from ..export import QuoteFilter, export_rows, write_csv, write_json
-    from ..queries import find_corridor, quote_sources
+    from ..queries import quote_sources
 
     session = get_session()
-    corridor_row = None
-    if corridor is not None:
-        if not re.fullmatch(r"[A-Za-z]{3}-[A-Za-z]{3}", corridor):
-            raise click.BadParameter(f"{corridor!r} is not an ISO3 pair such as RUS-TJK",
-                                     param_hint="--corridor")
-        corridor_row = find_corridor(session, corridor)
-        if corridor_row is None:
-            raise click.BadParameter(f"unknown corridor {corridor.upper()}", param_hint="--corridor")
+    corridor_row = corridor_option(session, corridor) if corridor is not None else None
     if source is not None and source not in quote_sources(session):
         known = ", ".join(quote_sources(session)) or "none yet"
         raise click.BadParameter(f"unknown source {source!r} (sources with quotes: {known})",
@@ -138,3 +131,15 @@ def export_quotes(corridor: str | None, source: str | None, since, output_format
     filters = QuoteFilter(corridor=corridor_row, source=source, since=since.date() if since else None)
     writer = write_csv if output_format == "csv" else write_json
     writer(export_rows(session, filters), sys.stdout)
+
+
+def corridor_option(session, key: str, *, catalog_only: bool = False):
+    """The corridor a --corridor value names (e.g. RUS-TJK), or a usage error saying why."""
+    from ..queries import find_corridor
+
+    if not re.fullmatch(r"[A-Za-z]{3}-[A-Za-z]{3}", key):
+        raise click.BadParameter(f"{key!r} is not an ISO3 pair such as RUS-TJK", param_hint="--corridor")
+    corridor = find_corridor(session, key)
+    if corridor is None or (catalog_only and not corridor.in_catalog):
+        raise click.BadParameter(f"unknown corridor {key.upper()}", param_hint="--corridor")
+    return corridor

@@ -45,8 +45,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapers.base import FormatError, QuoteObservation, QuoteQuery, Request
 
-# TOLERANCE and fee_mode, defined in _common, stay public names of this module.
-from ._common import (TOLERANCE, fee_mode, inverse, json_body, json_number, json_objects,
+# fee_mode, defined in _common, stays a public name of this module.
+from ._common import (fee_mode, inverse, json_body, json_number, json_objects,
                       typed_field, unserved)
 
 NAME = "koronapay"

@@ -40,8 +40,7 @@ from urllib.parse import urlencode
 
 from ..base import QuoteObservation, QuoteQuery, Request
 
-# TOLERANCE, defined in _common, stays a public name of this module.
-from ._common import (SPEED_BANDS_DAYS, TOLERANCE, check_stated, explain, json_number,
+from ._common import (SPEED_BANDS_DAYS, check_stated, explain, json_number,
                       json_object, speed_band, typed_field, unserved)
 
 NAME = "remitly"

@@ -42,7 +42,7 @@ from urllib.parse import urlencode
 from ..base import FormatError, QuoteObservation, QuoteQuery, Request
 
 # TOLERANCE, defined in _common, stays a public name of this module.
-from ._common import (TOLERANCE, check_stated, explain, inverse, json_number, json_object,
+from ._common import (check_stated, explain, inverse, json_number, json_object,
                       json_objects, typed_field, unserved)
 
 NAME = "unistream"

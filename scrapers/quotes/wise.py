@@ -41,7 +41,7 @@ from scrapers.base import FormatError, QuoteObservation, QuoteQuery, Request
 
 # SPEED_BANDS, TOLERANCE and fee_mode, defined in _common, stay public names of this module.
 from ._common import SPEED_BANDS_SECONDS as SPEED_BANDS
-from ._common import (TOLERANCE, check_stated, fee_mode, json_number, json_object, json_objects,
+from ._common import (check_stated, fee_mode, json_number, json_object, json_objects,
                       speed_band, typed_field, unserved)
 
 NAME = "wise"

@@ -19,7 +19,6 @@ import csv
 import io
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 
 from scrapers.base import FormatError, RateObservation, Request, decimal_from
 from scrapers.formats import check_new, currency_code
