@@ -151,12 +151,12 @@ class SingleInstance:
 
 
 def serve(app: Flask, engine: Engine, *, run_now: bool = False) -> None:
-    """Run the scheduler in this process until SIGTERM or SIGINT (the lock must be free)."""
+    """Run the scheduler in this process until SIGTERM or SIGINT; AlreadyRunning if another does."""
     global _app
+    lock = SingleInstance(engine)
+    lock.acquire()  # raises AlreadyRunning before anything else is set up
     _app = app
     scheduler = build(app, engine)
-    lock = SingleInstance(engine)
-    lock.acquire()
 
     def keep_lease() -> None:
         try:

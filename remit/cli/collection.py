@@ -132,21 +132,18 @@ def scheduler(wait: bool, run_now: bool) -> None:
     import logging
     import time
 
-    from ..scheduler import AlreadyRunning, SingleInstance, serve
+    from ..scheduler import AlreadyRunning, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     while True:
-        probe = SingleInstance(get_engine())
         try:
-            probe.acquire()
-            probe.release()
-            break
+            serve(current_app._get_current_object(), get_engine(), run_now=run_now)
+            return
         except AlreadyRunning as error:
             if not wait:
                 raise click.ClickException(f"{error}; not starting a second one (--wait to wait)") from None
             click.echo(f"{error}; waiting ...", err=True)
             time.sleep(30)
-    serve(current_app._get_current_object(), get_engine(), run_now=run_now)
 
 
 @click.group("archive")
