@@ -23,9 +23,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)  # the default database lives there
     app.config.update(load_settings(app.instance_path, config))
 
-    from . import cli, db, web
+    from . import cli, db, i18n, web
 
     db.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -167,13 +167,14 @@ class Ranking:
 
 
 def price_for_amount(offer: Offer, *, amount: Decimal, amount_in: str,
-                     reference_rate: Decimal) -> CostBreakdown | None:
+                     reference_rate: Decimal | None) -> CostBreakdown | None:
     """Price one offer for a user's amount, or None when it cannot deliver any money.
 
     ``amount_in="send"``: the sender pays ``amount`` in total, fee included, so ``amount -
     fee`` is converted whether the provider calls its fee "on top" or "deducted".
     ``amount_in="receive"``: the recipient must get ``amount``; the sender pays what that
-    takes. Without a disclosed rate a receive amount cannot be priced: None.
+    takes. Without a disclosed rate a receive amount cannot be priced: None. Without a
+    reference rate the amounts are known but the margin and total cost are not.
     """
     _require(amount_in in ("send", "receive"), "amount_in must be 'send' or 'receive'")
     _require(isinstance(amount, Decimal) and amount.is_finite() and amount > ZERO,
@@ -196,13 +197,14 @@ def price_for_amount(offer: Offer, *, amount: Decimal, amount_in: str,
 
 
 def rank_offers(offers: Iterable[Offer], *, amount: Decimal, amount_in: str,
-                reference_rate: Decimal, now: datetime, max_age: timedelta) -> Ranking:
+                reference_rate: Decimal | None, now: datetime, max_age: timedelta) -> Ranking:
     """Rank offers for a user's amount: most received (or least paid) first.
 
-    One reference rate prices every offer, so ranking by amount received, by what the
-    sender pays and by total cost all agree. Offers collected before ``now - max_age`` are
-    left out as stale; offers without a disclosed rate come after every offer whose cost
-    is known, cheapest fee first, without a position.
+    Ranking is by the amounts themselves (received, then paid), so it holds even where no
+    reference rate is known; with one reference rate pricing every offer it is also the
+    order of total cost. Offers collected before ``now - max_age`` are left out as stale;
+    offers without a disclosed rate come after every offer whose amounts are known,
+    cheapest fee first, without a position.
     """
     cutoff = now - max_age
     known: list[tuple[Offer, CostBreakdown]] = []
@@ -217,11 +219,12 @@ def rank_offers(offers: Iterable[Offer], *, amount: Decimal, amount_in: str,
                                      reference_rate=reference_rate)
         if breakdown is None:
             unpriced.append(offer)
-        elif breakdown.transparent:
+        elif breakdown.received_amount is not None:
             known.append((offer, breakdown))
         else:
             opaque.append((offer, breakdown))
-    known.sort(key=lambda pair: (pair[1].total_cost_amount, repr(pair[0].key)))
+    known.sort(key=lambda pair: (-pair[1].received_amount, pair[1].sender_pays,
+                                 repr(pair[0].key)))
     opaque.sort(key=lambda pair: (pair[1].fee, repr(pair[0].key)))
     ranked = [RankedOffer(offer, breakdown, position)
               for position, (offer, breakdown) in enumerate(known, start=1)]

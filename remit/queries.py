@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .costs import ZERO, CostBreakdown, CostInputError, cost_breakdown
+from .catalog import alpha2
 from .models import Corridor, Quote, Service
 
 
@@ -34,6 +35,11 @@ def find_corridor(session: Session, key: str) -> Corridor | None:
     source, _, destination = key.upper().partition("-")
     return session.exec(select(Corridor).where(
         Corridor.source_country == source, Corridor.destination_country == destination)).first()
+
+
+def pair_of(corridor: Corridor) -> str:
+    """A corridor as the site's URLs write it: lowercase alpha-2 codes, e.g. ``ru-tj``."""
+    return f"{alpha2(corridor.source_country)}-{alpha2(corridor.destination_country)}".lower()
 
 
 def quote_sources(session: Session) -> list[str]:

@@ -251,3 +251,15 @@ def test_no_float_anywhere_in_the_engine():
     b = cost_breakdown(send_amount=D("100"), fee=D("1"), fee_mode=FeeMode.ON_TOP,
                        exchange_rate=D("0.9"), reference_rate=D("1"))
     assert all(isinstance(value, D) for value in vars(b).values() if value is not None)
+
+
+def test_without_a_reference_rate_ranking_still_follows_the_amount_received():
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    offers = [Offer("dear", D("100"), D("0.12"), now), Offer("cheap", D("0"), D("0.119"), now),
+              Offer("hidden", D("0"), None, now)]
+    ranking = rank_offers(offers, amount=D("10000"), amount_in="send", reference_rate=None,
+                          now=now, max_age=timedelta(days=1))
+    assert [(r.offer.key, r.position) for r in ranking.ranked] == [
+        ("cheap", 1), ("dear", 2), ("hidden", None)]
+    assert ranking.ranked[0].breakdown.received_amount == D("1190")
+    assert ranking.ranked[0].breakdown.total_cost_pct is None  # unknown, never zero

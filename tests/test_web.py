@@ -1,4 +1,4 @@
-"""The web side so far: the health check and the corridor list."""
+"""The health check and the home page's corridor list."""
 
 from __future__ import annotations
 
@@ -23,18 +23,14 @@ def test_health_unavailable_when_the_database_is_down(tmp_path):
     assert response.json["database"] == "unreachable"
 
 
-def test_corridor_list_shows_names_and_counts(client, engine, runner, rpw_sample):
+def test_home_lists_the_catalogue_corridors_by_name(client, engine, runner, rpw_sample):
     with Session(engine) as session:
         sync_catalog(session)
         session.commit()
-    page = client.get("/").get_data(as_text=True)
-    assert page.count("<tr id=") == 21
-    assert "Tajikistan" in page and "Kosovo" in page and "not yet" in page
-    assert 'title="Tajikistani Somoni">TJS' in page
+    page = client.get("/en/").get_data(as_text=True)
+    assert page.count('href="/en/send/') == 21
+    assert "Russia → Tajikistan" in page and "Germany → Kosovo" in page
+    assert "TJS · Tajikistani Somoni" in page
     # imported RPW corridors are data, not part of remit's own list
     runner.invoke(args=["import", "rpw", str(rpw_sample)])
-    assert client.get("/").get_data(as_text=True).count("<tr id=") == 21
-
-
-def test_empty_database_says_what_to_do(client):
-    assert "remit catalog sync" in client.get("/").get_data(as_text=True)
+    assert client.get("/en/").get_data(as_text=True).count('href="/en/send/') == 21

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_compress import Compress
+
+compress = Compress()
 
 
 def init_app(app: Flask) -> None:
-    """Register every blueprint of the site."""
-    from ..catalog import alpha2
-    from . import catalog, health
+    """Register every blueprint of the site, and compression of its responses."""
+    from . import compare, health, site
 
-    app.add_template_filter(lambda iso3: alpha2(iso3) or iso3, "iso2")
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/csv",
+                                                 "application/json", "image/svg+xml",
+                                                 "text/javascript", "application/manifest+json"])
+    compress.init_app(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(catalog.bp)
+    app.register_blueprint(site.bp)
+    app.register_blueprint(compare.bp)

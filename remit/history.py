@@ -1,0 +1,90 @@
+"""A corridor's cost over time: average and cheapest total cost per day or month.
+
+Each service counts once per period, with its last price of the period, priced against
+the reference rate stored with that quote. The World Bank's own corridor average (RPW
+imports) is a separate series, by quarter. All for the RPW headline amount, USD 200.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from .costs import mean
+from .models import Corridor, Quote, Service
+from .queries import quote_breakdown
+from .vocab import CollectionMethod
+
+DAILY_SPAN_DAYS = 120   # longer histories are shown by month
+HISTORY_DAYS = 730      # how far back the collected series goes
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One period of one series; costs in percent of the amount sent."""
+
+    start: date
+    average: Decimal | None
+    cheapest: Decimal | None
+    services: int
+
+
+@dataclass(frozen=True)
+class CostHistory:
+    """A corridor's collected series and the World Bank's, both oldest first."""
+
+    points: list[HistoryPoint]
+    world_bank: list[HistoryPoint]
+    by_month: bool
+    tier: int
+
+
+_COLUMNS = (Quote.service_id, Quote.collected_at, Quote.collection_method, Quote.period,
+            Quote.send_amount, Quote.send_currency, Quote.fee, Quote.fee_currency,
+            Quote.fee_mode, Quote.exchange_rate, Quote.reference_rate, Quote.receiving_fee)
+
+
+def cost_history(session: Session, corridor: Corridor, *, tier: int = 200,
+                 today: date | None = None) -> CostHistory:
+    """The corridor's average and cheapest total cost over time, and RPW's average."""
+    today = today or date.today()
+    rows = session.exec(select(*_COLUMNS).join(Service).where(
+        Service.corridor_id == corridor.id, Quote.amount_tier == tier,
+        Quote.transparent, col(Quote.reference_rate).is_not(None))).all()
+    world_bank = [row for row in rows if row.collection_method == CollectionMethod.RPW_IMPORT]
+    since = datetime.combine(today - timedelta(days=HISTORY_DAYS), datetime.min.time())
+    collected = [row for row in rows if row.collection_method != CollectionMethod.RPW_IMPORT
+                 and row.collected_at.replace(tzinfo=None) >= since]
+    days = {row.collected_at.date() for row in collected}
+    by_month = bool(days) and (max(days) - min(days)).days > DAILY_SPAN_DAYS
+    bucket = _month_start if by_month else (lambda row: row.collected_at.date())
+    return CostHistory(_series(collected, bucket), _series(world_bank, _quarter_start),
+                       by_month, tier)
+
+
+def _series(rows, bucket) -> list[HistoryPoint]:
+    """Per period: each service's last price, then the mean and the minimum."""
+    last: dict[date, dict[int, object]] = defaultdict(dict)
+    for row in sorted(rows, key=lambda row: row.collected_at):
+        last[bucket(row)][row.service_id] = row
+    points = []
+    for start in sorted(last):
+        costs = [breakdown.total_cost_pct for row in last[start].values()
+                 if (breakdown := quote_breakdown(row)) is not None
+                 and breakdown.total_cost_pct is not None]
+        points.append(HistoryPoint(start, mean(costs), min(costs) if costs else None, len(costs)))
+    return [point for point in points if point.services]
+
+
+def _month_start(row) -> date:
+    return row.collected_at.date().replace(day=1)
+
+
+def _quarter_start(row) -> date:
+    """RPW's period "2023Q3" -> 2023-07-01."""
+    year, quarter = row.period.split("Q")
+    return date(int(year), 3 * int(quarter) - 2, 1)
