@@ -1,0 +1,421 @@
+"""Benchmark: the results page under load, beside a trivial endpoint of the same app.
+
+Builds a fresh SQLite database (catalogue, reference rates, corridor RUS-TJK with 40 fresh
+services, one quote each, made with the test helpers of tests/site_data.py), then starts
+the real production server, gunicorn with 2 sync workers on 127.0.0.1, and loads it with
+20 concurrent clients for a fixed time per endpoint:
+
+- trivial:  /healthz, a small JSON answer after a `SELECT 1`;
+- results:  /en/send/ru-tj?amount=10000, the page a user sees, normally served from the
+            page cache (per worker, until the data change): production's usual case;
+- uncached: the same page with a new amount on every request (10000, 10001, ...), so
+            every request queries, ranks and renders the 40 services.
+
+The endpoints alternate (trivial, results, uncached, trivial, ...) for several rounds so
+that machine noise hits them alike; each column of the table is the median over rounds,
+errors are summed. The load generator is wrk when installed (one Lua callback per request
+for the varying URL and the non-2xx count, the same script for every endpoint), otherwise
+Python threads with httpx, which on a small machine may itself be the bottleneck: the
+output says which. Clients send a browser's Accept-Encoding, so pages are compressed as a
+browser gets them. Server, load generator and this script share the machine's cores.
+
+Targets: results at least half the trivial endpoint's throughput, results p99 under 50 ms.
+Also prints the compressed weight (gzip, as on the wire; brotli beside it) of each page
+type, against the 14 KB of a first TCP round trip.
+
+    python benchmarks/bench_site.py [--seconds 10] [--clients 20] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/site_data.py: the helpers that build the test market
+
+from sqlmodel import Session  # noqa: E402
+
+from remit.db import make_engine  # noqa: E402
+from remit.migrate import upgrade  # noqa: E402
+from tests.site_data import add_service, russia_tajikistan  # noqa: E402
+
+SERVICES = 40  # fresh services the results page lists
+RESULTS = "/en/send/ru-tj?amount=10000"
+UNCACHED_PREFIX = "/en/send/ru-tj?amount="  # + a new amount per request
+AMOUNT_SPAN = 790_000  # RUB 10,000 .. 800,000: inside the USD 5 .. 10,000 limits at 80 RUB/USD
+PROVIDER = "cheap-cash"
+PAGES = [("home", "/en/"), ("results", RESULTS), ("corridor", "/en/corridor/ru-tj"),
+         ("provider", f"/en/provider/{PROVIDER}"), ("results, Arabic", "/ar/send/ru-tj?amount=10000")]
+FIRST_ROUND_TRIP = 14 * 1024
+TARGET_RATIO, TARGET_P99_MS = 0.5, 50.0
+BROWSER_ENCODING = "gzip, deflate, br"
+
+WRK_SCRIPT = r"""
+-- args: path, "vary" or "fixed", base offset, number of wrk threads
+local threads, next_id = {}, 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  path, vary, base, nthreads = args[1], args[2] == "vary", tonumber(args[3]), tonumber(args[4])
+  counter, non2xx = 0, 0
+end
+function request()
+  if vary then
+    local n = (base + counter * nthreads + id) % AMOUNT_SPAN
+    counter = counter + 1
+    return wrk.format("GET", path .. (10000 + n))
+  end
+  return wrk.format("GET", path)
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+end
+function done(summary, latency, requests)
+  local bad = 0
+  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "non2xx": %d, ' ..
+    '"socket_errors": %d}\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), bad, e.connect + e.read + e.write + e.timeout))
+end
+""".replace("AMOUNT_SPAN", str(AMOUNT_SPAN))
+
+
+# --- the data ---------------------------------------------------------------------------
+
+
+def build_database(folder: Path) -> str:
+    """A fresh SQLite file: catalogue, rates, RUS-TJK with SERVICES fresh services."""
+    url = f"sqlite:///{folder / 'remit.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        corridor = russia_tajikistan(session)  # 4 fresh services, 1 stale, and the rates
+        speeds = ["less_than_1_hour", "same_day", "next_day", "2_days", "3_5_days"]
+        pickups = ["cash", "bank_account", "card", "mobile_wallet", "home_delivery"]
+        firms = ["money_transfer_operator", "bank", "digital_only", "mobile_operator", "post_office"]
+        for number in range(SERVICES - 4):
+            add_service(session, corridor, f"bench-provider-{number + 1:02d}",
+                        fee=str(number * 7 % 250), rate=None if number % 9 == 8 else f"{0.1150 + number * 0.0001:.4f}",
+                        speed=speeds[number % len(speeds)], pickup=pickups[number // 2 % len(pickups)],
+                        firm_type=firms[number % len(firms)], promotional=number % 11 == 0,
+                        hours_ago=1 + number % 20)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+# --- the server -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(folder: Path, url: str, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn -w N on 127.0.0.1, in a session of its own (killed as a group at the end)."""
+    environ = os.environ | {"REMIT_INSTANCE_PATH": str(folder), "REMIT_DATABASE_URL": url,
+                            "REMIT_SECRET_KEY": "bench"}
+    # no --access-logfile: gunicorn writes no access log unless asked to
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", "--error-logfile", str(folder / "gunicorn.log"),
+               "remit:create_app()"]
+    return subprocess.Popen(command, env=environ, cwd=folder, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)  # the master stops its workers
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
+    except ProcessLookupError:
+        pass
+    server.wait()
+
+
+def wait_until_up(server: subprocess.Popen, base: str, folder: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    log = folder / "gunicorn.log"
+    sys.exit("gunicorn did not answer /healthz:\n" + (log.read_text()[-3000:] if log.exists() else ""))
+
+
+def get(port: int, path: str, encoding: str) -> tuple[int, dict, bytes]:
+    """One GET; the body as it came on the wire (still compressed)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def decoded(headers: dict, body: bytes) -> bytes:
+    coding = headers.get("content-encoding", "identity")
+    if coding == "gzip":
+        return gzip.decompress(body)
+    if coding == "br":
+        import brotli
+        return brotli.decompress(body)
+    assert coding == "identity", coding
+    return body
+
+
+def check_pages(port: int) -> None:
+    """Every page answers 200 (no redirect), and the results page lists SERVICES services."""
+    for _name, path in PAGES + [("healthz", "/healthz"), ("uncached", UNCACHED_PREFIX + "12345")]:
+        status, _headers, _body = get(port, path, BROWSER_ENCODING)
+        if status != 200:
+            sys.exit(f"{path} answered {status}, not 200")
+    status, headers, body = get(port, RESULTS, "gzip")
+    listed = len(re.findall(rb'<li class="offer', decoded(headers, body)))
+    if listed != SERVICES:
+        sys.exit(f"the results page lists {listed} services, not {SERVICES}")
+
+
+def page_weights(port: int) -> list[dict]:
+    rows = []
+    for name, path in PAGES:
+        _, gz_headers, gz_body = get(port, path, "gzip")
+        _, br_headers, br_body = get(port, path, "br")
+        rows.append({"name": name, "path": path, "raw": len(decoded(gz_headers, gz_body)),
+                     "gzip": len(gz_body), "gzip_coding": gz_headers.get("content-encoding", "none"),
+                     "br": len(br_body), "br_coding": br_headers.get("content-encoding", "none")})
+    return rows
+
+
+# --- the load ---------------------------------------------------------------------------
+
+
+class Wrk:
+    name = "wrk"
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        self.script = folder / "bench.lua"
+        self.script.write_text(WRK_SCRIPT)
+        self.threads = threads
+        version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+        self.version = (version.stdout + version.stderr).split("\n")[0].split(" [")[0].strip()
+
+    def describe(self) -> str:
+        return f"{self.version}, {self.threads} thread(s), Lua script for varying URLs and non-2xx"
+
+    def run(self, port: int, path: str, vary: bool, base: int, clients: int, seconds: int,
+            encoding: str) -> dict:
+        command = ["wrk", "-t", str(self.threads), "-c", str(clients), "-d", f"{seconds}s",
+                   "--timeout", "10s", "-H", f"Accept-Encoding: {encoding}", "-s", str(self.script),
+                   f"http://127.0.0.1:{port}/", "--", path, "vary" if vary else "fixed", str(base),
+                   str(self.threads)]
+        finished = subprocess.run(command, capture_output=True, text=True)
+        found = re.search(r"^RESULT (\{.*\})$", finished.stdout, re.MULTILINE)
+        if finished.returncode or not found:
+            sys.exit(f"wrk failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
+        result = json.loads(found.group(1))
+        return {"rps": result["requests"] / (result["duration_us"] / 1e6), "requests": result["requests"],
+                "p50": result["p50_us"] / 1000, "p99": result["p99_us"] / 1000,
+                "errors": result["non2xx"] + result["socket_errors"]}
+
+
+class PythonThreads:
+    name = "python"
+
+    def describe(self) -> str:
+        return (f"Python {platform.python_version()} threads with httpx {httpx.__version__} "
+                "(wrk not found: this generator may itself be the bottleneck)")
+
+    def run(self, port: int, path: str, vary: bool, base: int, clients: int, seconds: float,
+            encoding: str) -> dict:
+        counter = itertools.count(base)
+        latencies: list[list[float]] = [[] for _ in range(clients)]
+        errors = [0] * clients
+        start = threading.Barrier(clients + 1)
+        deadline = 0.0
+
+        def client(slot: int) -> None:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10,
+                              headers={"Accept-Encoding": encoding}) as session:
+                start.wait()
+                while (now := time.perf_counter()) < deadline:
+                    url = path + str(10000 + next(counter) % AMOUNT_SPAN) if vary else path
+                    try:
+                        with session.stream("GET", url) as response:
+                            for _ in response.iter_raw():
+                                pass
+                        if not 200 <= response.status_code < 300:
+                            errors[slot] += 1
+                    except httpx.HTTPError:
+                        errors[slot] += 1
+                    latencies[slot].append(time.perf_counter() - now)
+
+        workers = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(clients)]
+        for worker in workers:
+            worker.start()
+        deadline = time.perf_counter() + seconds
+        began = time.perf_counter()
+        start.wait()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - began
+        every = sorted(itertools.chain.from_iterable(latencies))
+        if not every:
+            return {"rps": 0.0, "requests": 0, "p50": float("nan"), "p99": float("nan"), "errors": sum(errors)}
+
+        def percentile(share: float) -> float:
+            return every[min(len(every) - 1, max(0, int(round(share * len(every))) - 1))] * 1000
+
+        return {"rps": len(every) / elapsed, "requests": len(every), "p50": percentile(0.50),
+                "p99": percentile(0.99), "errors": sum(errors)}
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Each column's median over the rounds; errors and requests summed."""
+    return {"rps": statistics.median(run["rps"] for run in runs),
+            "p50": statistics.median(run["p50"] for run in runs),
+            "p99": statistics.median(run["p99"] for run in runs),
+            "errors": sum(run["errors"] for run in runs), "requests": sum(run["requests"] for run in runs)}
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def print_report(arguments, generator, gunicorn_version: str, medians: dict, rounds: dict,
+                 weights: list[dict]) -> None:
+    print(f"Site benchmark: gunicorn {gunicorn_version}, {arguments.workers} sync workers on 127.0.0.1, "
+          f"SQLite file; corridor RUS-TJK with {SERVICES} services\n"
+          f"machine: {os.cpu_count()} cores ({cpu_model()}), shared by the server's workers and the "
+          f"load generator; Python {platform.python_version()}\n"
+          f"load: {generator.describe()}; {arguments.clients} concurrent clients, "
+          f"{arguments.seconds:g} s per endpoint, Accept-Encoding: {arguments.accept_encoding}; "
+          f"endpoints alternated for {arguments.rounds} rounds, medians (errors summed)\n")
+    print(f"| {'endpoint':<44} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'errors':>6} | "
+          f"{'req/s per round':<22} |")
+    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 24}|")
+    for key, name in (("trivial", "trivial: /healthz"), ("results", f"results (cached): {RESULTS}"),
+                      ("uncached", f"results, new amount each request (uncached)")):
+        result = medians[key]
+        per_round = ", ".join(f"{run['rps']:.0f}" for run in rounds[key])
+        print(f"| {name:<44} | {result['rps']:>7.0f} | {result['p50']:>6.1f} | {result['p99']:>6.1f} | "
+              f"{result['errors']:>6} | {per_round:<22} |")
+    ratio = medians["results"]["rps"] / medians["trivial"]["rps"]
+    uncached_ratio = medians["uncached"]["rps"] / medians["trivial"]["rps"]
+    p99 = medians["results"]["p99"]
+    ratio_ok, p99_ok = ratio >= TARGET_RATIO, p99 < TARGET_P99_MS
+    errors = sum(result["errors"] for result in medians.values())
+    print(f"\nresults / trivial throughput: {ratio:.2f} (target >= {TARGET_RATIO:.2f}): "
+          f"{'PASS' if ratio_ok else 'FAIL'}")
+    print(f"results p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): {'PASS' if p99_ok else 'FAIL'}")
+    print(f"(uncached, for information: {uncached_ratio:.2f} of trivial, p99 {medians['uncached']['p99']:.1f} ms; "
+          f"errors in all runs: {errors})")
+    print(f"\nPage weight (body on the wire; 14 KB = {FIRST_ROUND_TRIP} bytes, a first TCP round trip)\n")
+    print(f"| {'page':<16} | {'path':<30} | {'raw bytes':>9} | {'gzip bytes':>10} | {'br bytes':>8} | "
+          f"{'gzip < 14 KB':<12} |")
+    print(f"|{'-' * 18}|{'-' * 32}|{'-' * 11}|{'-' * 12}|{'-' * 10}|{'-' * 14}|")
+    for row in weights:
+        gz = f"{row['gzip']:,}" + ("" if row["gzip_coding"] == "gzip" else f" ({row['gzip_coding']})")
+        br = f"{row['br']:,}" + ("" if row["br_coding"] == "br" else f" ({row['br_coding']})")
+        print(f"| {row['name']:<16} | {row['path']:<30} | {row['raw']:>9,} | {gz:>10} | {br:>8} | "
+              f"{'yes' if row['gzip'] < FIRST_ROUND_TRIP else 'NO':<12} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="load time per endpoint per round")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (connections)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each endpoint; medians")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto",
+                        help="load generator: wrk when installed (auto), or Python threads")
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="wrk threads; one keeps the most CPU for the server")
+    parser.add_argument("--accept-encoding", default=BROWSER_ENCODING,
+                        help="the clients' Accept-Encoding header ('identity': no compression)")
+    arguments = parser.parse_args()
+    if shutil.which("gunicorn") is None and not (Path(sys.executable).parent / "gunicorn").exists():
+        sys.exit(f"needs gunicorn: {sys.executable} -m pip install gunicorn")
+    if arguments.generator == "wrk" and shutil.which("wrk") is None:
+        sys.exit("needs wrk (apt-get install wrk), or --generator python")
+
+    # SIGTERM and SIGHUP end the run like Ctrl-C does: through the `finally` that stops the server
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda number, _frame: sys.exit(128 + number))
+
+    import gunicorn
+    with tempfile.TemporaryDirectory(prefix="remit-bench-site-") as name:
+        folder = Path(name)
+        url = build_database(folder)
+        use_wrk = arguments.generator == "wrk" or (arguments.generator == "auto" and shutil.which("wrk"))
+        generator = Wrk(folder, arguments.wrk_threads) if use_wrk else PythonThreads()
+        port = free_port()
+        server = start_gunicorn(folder, url, port, arguments.workers)
+        try:
+            wait_until_up(server, f"http://127.0.0.1:{port}", folder)
+            check_pages(port)
+            weights = page_weights(port)
+            endpoints = {"trivial": ("/healthz", False), "results": (RESULTS, False),
+                         "uncached": (UNCACHED_PREFIX, True)}
+            base = itertools.count(0, 100_000)  # each uncached run starts at new amounts
+            load = dict(clients=arguments.clients, encoding=arguments.accept_encoding)
+            for path, vary in endpoints.values():  # warm up: both workers, every code path
+                generator.run(port, path, vary, next(base), seconds=min(2, arguments.seconds), **load)
+            rounds: dict[str, list[dict]] = {key: [] for key in endpoints}
+            for _ in range(arguments.rounds):  # alternate, so that machine noise hits all alike
+                for key, (path, vary) in endpoints.items():
+                    rounds[key].append(generator.run(port, path, vary, next(base),
+                                                     seconds=arguments.seconds, **load))
+        finally:
+            stop_gunicorn(server)
+    medians = {key: median_of(runs) for key, runs in rounds.items()}
+    print_report(arguments, generator, gunicorn.__version__, medians, rounds, weights)
+
+
+if __name__ == "__main__":
+    main()
