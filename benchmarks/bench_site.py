@@ -327,12 +327,20 @@ def cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def load_average() -> str:
+    try:
+        return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def print_report(arguments, generator, gunicorn_version: str, medians: dict, rounds: dict,
-                 weights: list[dict]) -> None:
+                 weights: list[dict], loads: tuple[str, str]) -> None:
     print(f"Site benchmark: gunicorn {gunicorn_version}, {arguments.workers} sync workers on 127.0.0.1, "
           f"SQLite file; corridor RUS-TJK with {SERVICES} services\n"
           f"machine: {os.cpu_count()} cores ({cpu_model()}), shared by the server's workers and the "
-          f"load generator; Python {platform.python_version()}\n"
+          f"load generator; Python {platform.python_version()}; load average (1/5/15 min) "
+          f"before: {loads[0]}, after: {loads[1]} (other processes count too)\n"
           f"load: {generator.describe()}; {arguments.clients} concurrent clients, "
           f"{arguments.seconds:g} s per endpoint, Accept-Encoding: {arguments.accept_encoding}; "
           f"endpoints alternated for {arguments.rounds} rounds, medians (errors summed)\n")
@@ -389,6 +397,7 @@ def main() -> None:
         signal.signal(signum, lambda number, _frame: sys.exit(128 + number))
 
     import gunicorn
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="remit-bench-site-") as name:
         folder = Path(name)
         url = build_database(folder)
@@ -414,7 +423,8 @@ def main() -> None:
         finally:
             stop_gunicorn(server)
     medians = {key: median_of(runs) for key, runs in rounds.items()}
-    print_report(arguments, generator, gunicorn.__version__, medians, rounds, weights)
+    print_report(arguments, generator, gunicorn.__version__, medians, rounds, weights,
+                 (load_before, load_average()))
 
 
 if __name__ == "__main__":
