@@ -12,8 +12,10 @@ the real production server, gunicorn with 2 sync workers on 127.0.0.1, and loads
             every request queries, ranks and renders the 40 services.
 
 The endpoints alternate (trivial, results, uncached, trivial, ...) for several rounds so
-that machine noise hits them alike; each column of the table is the median over rounds,
-errors are summed. The load generator is wrk when installed (one Lua callback per request
+that machine noise hits them alike, after a warm-up run of each; between runs the script
+waits until the server has drained the requests the last run left in its listen queue
+(otherwise the run after the slow uncached one starts behind them). Each column of the
+table is the median over rounds, errors are summed. The load generator is wrk when installed (one Lua callback per request
 for the varying URL and the non-2xx count, the same script for every endpoint), otherwise
 Python threads with httpx, which on a small machine may itself be the bottleneck: the
 output says which. Clients send a browser's Accept-Encoding, so pages are compressed as a
@@ -52,11 +54,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/site_data.py: the helpers that build the test market
 
-from sqlmodel import Session  # noqa: E402
+from sqlmodel import Session
 
-from remit.db import make_engine  # noqa: E402
-from remit.migrate import upgrade  # noqa: E402
-from tests.site_data import add_service, russia_tajikistan  # noqa: E402
+from remit.db import make_engine
+from remit.migrate import upgrade
+from tests.site_data import add_service, russia_tajikistan
 
 SERVICES = 40  # fresh services the results page lists
 RESULTS = "/en/send/ru-tj?amount=10000"
@@ -189,6 +191,18 @@ def get(port: int, path: str, encoding: str) -> tuple[int, dict, bytes]:
         connection.close()
 
 
+def settle(port: int, timeout: float = 15) -> None:
+    """Wait until the server is idle: a load run leaves requests in the listen queue (the
+    clients have gone, the sync workers still serve them), which would delay the next run."""
+    deadline, quick = time.monotonic() + timeout, 0
+    time.sleep(0.2)
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        get(port, "/healthz", "identity")
+        quick = quick + 1 if time.perf_counter() - started < 0.02 else 0
+        time.sleep(0.05)
+
+
 def decoded(headers: dict, body: bytes) -> bytes:
     coding = headers.get("content-encoding", "identity")
     if coding == "gzip":
@@ -233,7 +247,7 @@ class Wrk:
         self.script = folder / "bench.lua"
         self.script.write_text(WRK_SCRIPT)
         self.threads = threads
-        version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+        version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
         self.version = (version.stdout + version.stderr).split("\n")[0].split(" [")[0].strip()
 
     def describe(self) -> str:
@@ -245,7 +259,7 @@ class Wrk:
                    "--timeout", "10s", "-H", f"Accept-Encoding: {encoding}", "-s", str(self.script),
                    f"http://127.0.0.1:{port}/", "--", path, "vary" if vary else "fixed", str(base),
                    str(self.threads)]
-        finished = subprocess.run(command, capture_output=True, text=True)
+        finished = subprocess.run(command, capture_output=True, text=True, check=False)
         found = re.search(r"^RESULT (\{.*\})$", finished.stdout, re.MULTILINE)
         if finished.returncode or not found:
             sys.exit(f"wrk failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
@@ -258,9 +272,12 @@ class Wrk:
 class PythonThreads:
     name = "python"
 
+    def __init__(self, why: str) -> None:
+        self.why = why
+
     def describe(self) -> str:
         return (f"Python {platform.python_version()} threads with httpx {httpx.__version__} "
-                "(wrk not found: this generator may itself be the bottleneck)")
+                f"({self.why}; this generator may itself be the bottleneck)")
 
     def run(self, port: int, path: str, vary: bool, base: int, clients: int, seconds: float,
             encoding: str) -> dict:
@@ -300,7 +317,7 @@ class PythonThreads:
             return {"rps": 0.0, "requests": 0, "p50": float("nan"), "p99": float("nan"), "errors": sum(errors)}
 
         def percentile(share: float) -> float:
-            return every[min(len(every) - 1, max(0, int(round(share * len(every))) - 1))] * 1000
+            return every[min(len(every) - 1, max(0, round(share * len(every)) - 1))] * 1000
 
         return {"rps": len(every) / elapsed, "requests": len(every), "p50": percentile(0.50),
                 "p99": percentile(0.99), "errors": sum(errors)}
@@ -344,15 +361,16 @@ def print_report(arguments, generator, gunicorn_version: str, medians: dict, rou
           f"load: {generator.describe()}; {arguments.clients} concurrent clients, "
           f"{arguments.seconds:g} s per endpoint, Accept-Encoding: {arguments.accept_encoding}; "
           f"endpoints alternated for {arguments.rounds} rounds, medians (errors summed)\n")
-    print(f"| {'endpoint':<44} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'errors':>6} | "
-          f"{'req/s per round':<22} |")
-    print(f"|{'-' * 46}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 24}|")
+    print(f"| {'endpoint':<46} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'errors':>6} | "
+          f"{'req/s per round':<17} | {'p99 ms per round':<20} |")
+    print(f"|{'-' * 48}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 19}|{'-' * 22}|")
     for key, name in (("trivial", "trivial: /healthz"), ("results", f"results (cached): {RESULTS}"),
-                      ("uncached", f"results, new amount each request (uncached)")):
+                      ("uncached", "results, new amount each request (uncached)")):
         result = medians[key]
         per_round = ", ".join(f"{run['rps']:.0f}" for run in rounds[key])
-        print(f"| {name:<44} | {result['rps']:>7.0f} | {result['p50']:>6.1f} | {result['p99']:>6.1f} | "
-              f"{result['errors']:>6} | {per_round:<22} |")
+        p99s = ", ".join(f"{run['p99']:.0f}" for run in rounds[key])
+        print(f"| {name:<46} | {result['rps']:>7.0f} | {result['p50']:>6.1f} | {result['p99']:>6.1f} | "
+              f"{result['errors']:>6} | {per_round:<17} | {p99s:<20} |")
     ratio = medians["results"]["rps"] / medians["trivial"]["rps"]
     uncached_ratio = medians["uncached"]["rps"] / medians["trivial"]["rps"]
     p99 = medians["results"]["p99"]
@@ -392,7 +410,9 @@ def main() -> None:
     if arguments.generator == "wrk" and shutil.which("wrk") is None:
         sys.exit("needs wrk (apt-get install wrk), or --generator python")
 
-    # SIGTERM and SIGHUP end the run like Ctrl-C does: through the `finally` that stops the server
+    # Ctrl-C (even when started from a shell that ignores it), SIGTERM and SIGHUP all end the
+    # run through the `finally` that stops the server and the `with` that removes the folder
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda number, _frame: sys.exit(128 + number))
 
@@ -402,7 +422,8 @@ def main() -> None:
         folder = Path(name)
         url = build_database(folder)
         use_wrk = arguments.generator == "wrk" or (arguments.generator == "auto" and shutil.which("wrk"))
-        generator = Wrk(folder, arguments.wrk_threads) if use_wrk else PythonThreads()
+        generator = (Wrk(folder, arguments.wrk_threads) if use_wrk else PythonThreads(
+            "wrk not installed" if arguments.generator == "auto" else "--generator python"))
         port = free_port()
         server = start_gunicorn(folder, url, port, arguments.workers)
         try:
@@ -412,14 +433,16 @@ def main() -> None:
             endpoints = {"trivial": ("/healthz", False), "results": (RESULTS, False),
                          "uncached": (UNCACHED_PREFIX, True)}
             base = itertools.count(0, 100_000)  # each uncached run starts at new amounts
-            load = dict(clients=arguments.clients, encoding=arguments.accept_encoding)
+            load = {"clients": arguments.clients, "encoding": arguments.accept_encoding}
             for path, vary in endpoints.values():  # warm up: both workers, every code path
                 generator.run(port, path, vary, next(base), seconds=min(2, arguments.seconds), **load)
+                settle(port)
             rounds: dict[str, list[dict]] = {key: [] for key in endpoints}
             for _ in range(arguments.rounds):  # alternate, so that machine noise hits all alike
                 for key, (path, vary) in endpoints.items():
                     rounds[key].append(generator.run(port, path, vary, next(base),
                                                      seconds=arguments.seconds, **load))
+                    settle(port)
         finally:
             stop_gunicorn(server)
     medians = {key: median_of(runs) for key, runs in rounds.items()}

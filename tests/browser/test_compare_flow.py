@@ -67,6 +67,6 @@ def test_arabic_is_laid_out_right_to_left(live_server, phone):
 
 def test_touch_targets_are_at_least_44_px(live_server, phone):
     phone.goto(f"{live_server}/en/send/ru-tj?amount=10000")
-    for element in phone.locator("form input, form select, form button, .langs a, header a").all():
+    for element in phone.locator("form input, form select, form button, .langs a, header a, .offer h3 a, summary").all():
         box = element.bounding_box()
         assert box["height"] >= 44, (element.evaluate("e => e.outerHTML"), box)
