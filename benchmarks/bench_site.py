@@ -15,11 +15,17 @@ The endpoints alternate (trivial, results, uncached, trivial, ...) for several r
 that machine noise hits them alike, after a warm-up run of each; between runs the script
 waits until the server has drained the requests the last run left in its listen queue
 (otherwise the run after the slow uncached one starts behind them). Each column of the
-table is the median over rounds, errors are summed. The load generator is wrk when installed (one Lua callback per request
-for the varying URL and the non-2xx count, the same script for every endpoint), otherwise
-Python threads with httpx, which on a small machine may itself be the bottleneck: the
-output says which. Clients send a browser's Accept-Encoding, so pages are compressed as a
-browser gets them. Server, load generator and this script share the machine's cores.
+table is the median over rounds, errors are summed. Beside req/s and latency, the server's
+CPU time per request (gunicorn master and workers, from /proc) is shown: other processes
+on a shared machine disturb it much less than they disturb throughput.
+
+The load generator is wrk when installed (one Lua callback per request for the varying URL
+and the non-2xx count, the same script for every endpoint), otherwise Python threads with
+httpx, which on a small machine may itself be the bottleneck: the output says which.
+Clients send a browser's Accept-Encoding, so pages are compressed as a browser gets them.
+Server, load generator and this script share the machine's cores (2 here, as the issue
+asks), and sync gunicorn workers close the connection after each response, so every
+request is a new TCP connection.
 
 Targets: results at least half the trivial endpoint's throughput, results p99 under 50 ms.
 Also prints the compressed weight (gzip, as on the wire; brotli beside it) of each page
@@ -33,6 +39,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
+import importlib.util
 import itertools
 import json
 import os
@@ -163,6 +170,20 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     server.wait()
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU time so far of the gunicorn master and its workers, from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_up(server: subprocess.Popen, base: str, folder: Path, timeout: float = 30) -> None:
@@ -326,6 +347,7 @@ class PythonThreads:
 def median_of(runs: list[dict]) -> dict:
     """Each column's median over the rounds; errors and requests summed."""
     return {"rps": statistics.median(run["rps"] for run in runs),
+            "cpu_ms": statistics.median(run["cpu_ms"] for run in runs),
             "p50": statistics.median(run["p50"] for run in runs),
             "p99": statistics.median(run["p99"] for run in runs),
             "errors": sum(run["errors"] for run in runs), "requests": sum(run["requests"] for run in runs)}
@@ -361,16 +383,16 @@ def print_report(arguments, generator, gunicorn_version: str, medians: dict, rou
           f"load: {generator.describe()}; {arguments.clients} concurrent clients, "
           f"{arguments.seconds:g} s per endpoint, Accept-Encoding: {arguments.accept_encoding}; "
           f"endpoints alternated for {arguments.rounds} rounds, medians (errors summed)\n")
-    print(f"| {'endpoint':<46} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'errors':>6} | "
+    print(f"| {'endpoint':<46} | {'req/s':>7} | {'p50 ms':>6} | {'p99 ms':>6} | {'errors':>6} | {'CPU ms':>6} | "
           f"{'req/s per round':<17} | {'p99 ms per round':<20} |")
-    print(f"|{'-' * 48}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 19}|{'-' * 22}|")
+    print(f"|{'-' * 48}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 8}|{'-' * 19}|{'-' * 22}|")
     for key, name in (("trivial", "trivial: /healthz"), ("results", f"results (cached): {RESULTS}"),
                       ("uncached", "results, new amount each request (uncached)")):
         result = medians[key]
         per_round = ", ".join(f"{run['rps']:.0f}" for run in rounds[key])
         p99s = ", ".join(f"{run['p99']:.0f}" for run in rounds[key])
         print(f"| {name:<46} | {result['rps']:>7.0f} | {result['p50']:>6.1f} | {result['p99']:>6.1f} | "
-              f"{result['errors']:>6} | {per_round:<17} | {p99s:<20} |")
+              f"{result['errors']:>6} | {result['cpu_ms']:>6.2f} | {per_round:<17} | {p99s:<20} |")
     ratio = medians["results"]["rps"] / medians["trivial"]["rps"]
     uncached_ratio = medians["uncached"]["rps"] / medians["trivial"]["rps"]
     p99 = medians["results"]["p99"]
@@ -381,6 +403,10 @@ def print_report(arguments, generator, gunicorn_version: str, medians: dict, rou
     print(f"results p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): {'PASS' if p99_ok else 'FAIL'}")
     print(f"(uncached, for information: {uncached_ratio:.2f} of trivial, p99 {medians['uncached']['p99']:.1f} ms; "
           f"errors in all runs: {errors})")
+    cpu_ratio = medians["trivial"]["cpu_ms"] / medians["results"]["cpu_ms"]
+    print(f"CPU ms: the server's CPU time (master and workers, from /proc) per request served, which other "
+          f"processes on the machine disturb less than req/s;\ntrivial / results CPU per request: "
+          f"{cpu_ratio:.2f} (roughly the throughput ratio when the server's CPU is the limit)")
     print(f"\nPage weight (body on the wire; 14 KB = {FIRST_ROUND_TRIP} bytes, a first TCP round trip)\n")
     print(f"| {'page':<16} | {'path':<30} | {'raw bytes':>9} | {'gzip bytes':>10} | {'br bytes':>8} | "
           f"{'gzip < 14 KB':<12} |")
@@ -405,8 +431,8 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default=BROWSER_ENCODING,
                         help="the clients' Accept-Encoding header ('identity': no compression)")
     arguments = parser.parse_args()
-    if shutil.which("gunicorn") is None and not (Path(sys.executable).parent / "gunicorn").exists():
-        sys.exit(f"needs gunicorn: {sys.executable} -m pip install gunicorn")
+    if importlib.util.find_spec("gunicorn") is None:
+        sys.exit(f"needs gunicorn (the 'production' extra): {sys.executable} -m pip install gunicorn")
     if arguments.generator == "wrk" and shutil.which("wrk") is None:
         sys.exit("needs wrk (apt-get install wrk), or --generator python")
 
@@ -440,8 +466,10 @@ def main() -> None:
             rounds: dict[str, list[dict]] = {key: [] for key in endpoints}
             for _ in range(arguments.rounds):  # alternate, so that machine noise hits all alike
                 for key, (path, vary) in endpoints.items():
-                    rounds[key].append(generator.run(port, path, vary, next(base),
-                                                     seconds=arguments.seconds, **load))
+                    cpu = server_cpu_seconds(server.pid)
+                    result = generator.run(port, path, vary, next(base), seconds=arguments.seconds, **load)
+                    cpu = server_cpu_seconds(server.pid) - cpu
+                    rounds[key].append(result | {"cpu_ms": 1000 * cpu / max(result["requests"], 1)})
                     settle(port)
         finally:
             stop_gunicorn(server)

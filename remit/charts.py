@@ -31,8 +31,16 @@ class Chart:
     y_ticks: list[tuple[float, Decimal]]     # (y, percent)
     x_ticks: list[tuple[float, date]]        # (x, day)
     targets: list[tuple[float, Decimal]]     # horizontal target lines (y, percent)
+    span_days: int = 0
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
+
+    @property
+    def tick_unit(self) -> str:
+        """How precisely the time axis should be labelled: "year", "month" or "day"."""
+        if self.span_days > 3 * 365:
+            return "year"
+        return "month" if self.span_days > 90 else "day"
 
 
 def line_chart(series: dict[str, list[tuple[date, Decimal]]],
@@ -63,7 +71,7 @@ def line_chart(series: dict[str, list[tuple[date, Decimal]]],
     return Chart(WIDTH, HEIGHT, lines,
                  [(y_of(step * i), step * i) for i in range(5)],
                  [(x_of(day), day) for day in shown],
-                 [(y_of(target), target) for target in targets])
+                 [(y_of(target), target) for target in targets], last - first)
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

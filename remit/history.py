@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from .costs import mean
-from .models import Corridor, Quote, Service
+from .models import Corridor, CorridorAverage, Quote, Service
 from .queries import quote_breakdown
 from .vocab import CollectionMethod
 
@@ -62,8 +62,22 @@ def cost_history(session: Session, corridor: Corridor, *, tier: int = 200,
     days = {row.collected_at.date() for row in collected}
     by_month = bool(days) and (max(days) - min(days)).days > DAILY_SPAN_DAYS
     bucket = _month_start if by_month else (lambda row: row.collected_at.date())
-    return CostHistory(_series(collected, bucket), _series(world_bank, _quarter_start),
+    return CostHistory(_series(collected, bucket),
+                       _world_bank(session, corridor, tier, _series(world_bank, _quarter_start)),
                        by_month, tier)
+
+
+def _world_bank(session: Session, corridor: Corridor, tier: int,
+                from_imports: list[HistoryPoint]) -> list[HistoryPoint]:
+    """The World Bank's published corridor averages; imported RPW quotes fill the quarters
+    it has not published (their cheapest is known, the published series has none)."""
+    published = {_period_start(a.period): HistoryPoint(_period_start(a.period), a.total_cost_pct, None, 0)
+                 for a in session.exec(select(CorridorAverage).where(
+                     CorridorAverage.source_country == corridor.source_country,
+                     CorridorAverage.destination_country == corridor.destination_country,
+                     CorridorAverage.amount_tier == tier))}
+    merged = {point.start: point for point in from_imports} | published
+    return [merged[start] for start in sorted(merged)]
 
 
 def _series(rows, bucket) -> list[HistoryPoint]:
@@ -85,6 +99,10 @@ def _month_start(row) -> date:
 
 
 def _quarter_start(row) -> date:
+    return _period_start(row.period)
+
+
+def _period_start(period: str) -> date:
     """RPW's period "2023Q3" -> 2023-07-01."""
-    year, quarter = row.period.split("Q")
+    year, quarter = period.split("Q")
     return date(int(year), 3 * int(quarter) - 2, 1)

@@ -162,6 +162,26 @@ class ReferenceRate(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="collectionrun.id")
 
 
+class CorridorAverage(SQLModel, table=True):
+    """The World Bank's own published average total cost of a corridor in a quarter.
+
+    From the DataBank series "Average total cost to remit in corridor" (RPW, USD 200),
+    shown beside remit's own series; never mixed into remit's statistics.
+    """
+
+    __table_args__ = (UniqueConstraint("source_country", "destination_country", "period",
+                                       "amount_tier", name="uq_corridor_average"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_country: str = Field(max_length=3)       # ISO alpha-3, as RPW codes it
+    destination_country: str = Field(max_length=3)
+    period: str = Field(max_length=6)               # calendar quarter, e.g. 2020Q3
+    amount_tier: int = Field(default=200)
+    total_cost_pct: Decimal = Field(sa_type=Rate())
+    raw_sha256: str | None = Field(default=None, max_length=64)
+    run_id: int | None = Field(default=None, foreign_key="collectionrun.id")
+
+
 class Quarantine(SQLModel, table=True):
     """An observation that failed validation: kept with the reason, never published."""
 

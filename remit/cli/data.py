@@ -74,6 +74,26 @@ def import_group() -> None:
     """Import external datasets."""
 
 
+@import_group.command("rpw-averages")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count everything, then write nothing.")
+@with_appcontext
+def import_averages_command(file: Path, dry_run: bool) -> None:
+    """Import the World Bank's published corridor averages (DataBank CSV, USD 200)."""
+    from ..rpw.averages import AveragesFileError, import_corridor_averages
+
+    try:
+        report = import_corridor_averages(get_engine(), file, Path(current_app.config["ARCHIVE_PATH"]),
+                                          dry_run=dry_run)
+    except AveragesFileError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    for location, reason in report.rejected:
+        click.echo(f"rejected {location}: {reason}", err=True)
+    click.echo(f"{report.rows} rows: {report.added} added, {report.revised} revised, "
+               f"{report.unchanged} already present, {len(report.rejected)} rejected"
+               + (" (dry run: nothing written)" if dry_run else f"; archived as {report.raw_sha256[:12]}"))
+
+
 @import_group.command("rpw")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--encoding", default="utf-8-sig", show_default=True, help="Text encoding of a CSV file.")

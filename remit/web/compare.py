@@ -137,6 +137,7 @@ def provider(slug: str):
 def page_helpers() -> dict:
     """What the comparison pages draw with: the chart, period names, rate sources."""
     return {"cost_chart": cost_chart, "period_label": period_label, "quarter_label": quarter_label,
+            "tick_label": tick_label,
             "breakdown": quote_breakdown, "source_names": source_names}
 
 
@@ -149,9 +150,16 @@ def cost_chart(history: CostHistory) -> Chart | None:
 
 def period_label(start: date, by_month: bool) -> str:
     """A day, or a month and year, in the page's locale."""
-    if by_month:
-        return format_skeleton("yMMM", start, locale=current_locale())
-    return i18n.date(start)
+    return tick_label(start, "month" if by_month else "day")
+
+
+def tick_label(day: date, unit: str) -> str:
+    """A date as precise as ``unit`` ("year", "month", "day"), in the page's locale."""
+    if unit == "year":
+        return format_skeleton("y", day, locale=current_locale())
+    if unit == "month":
+        return format_skeleton("yMMM", day, locale=current_locale())
+    return i18n.date(day)
 
 
 def quarter_label(start: date) -> str:

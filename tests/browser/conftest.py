@@ -26,8 +26,10 @@ PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(os.environ.get("REMIT_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one test module: Playwright's event loop must end with it, or the
+    asyncio tests that run after would find a loop already running."""
     if not shutil.which(CHROMIUM):
         if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM}")
