@@ -403,6 +403,11 @@ def print_report(arguments, generator, gunicorn_version: str, medians: dict, rou
     print(f"results p99: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms): {'PASS' if p99_ok else 'FAIL'}")
     print(f"(uncached, for information: {uncached_ratio:.2f} of trivial, p99 {medians['uncached']['p99']:.1f} ms; "
           f"errors in all runs: {errors})")
+    spread = max(max(run["rps"] for run in runs) / max(min(run["rps"] for run in runs), 1e-9)
+                 for runs in rounds.values())
+    if spread > 1.3:
+        print(f"warning: req/s of one endpoint varied {spread:.1f}x between rounds: the machine was busy "
+              f"(see the load average); the verdicts above are noisy, the CPU ratio below is steadier")
     cpu_ratio = medians["trivial"]["cpu_ms"] / medians["results"]["cpu_ms"]
     print(f"CPU ms: the server's CPU time (master and workers, from /proc) per request served, which other "
           f"processes on the machine disturb less than req/s;\ntrivial / results CPU per request: "
