@@ -91,6 +91,14 @@ SETTINGS: tuple[Setting, ...] = (
             "smallest amount the comparison accepts, in US dollars (converted to the user's currency)"),
     Setting("SEND_MAX_USD", 10000, parse_positive_int,
             "largest amount the comparison accepts, in US dollars: about what transfer services take at once"),
+    Setting("API_RATE_LIMIT", "120/minute", str,
+            "requests per client address to /api/v1 (Flask-Limiter syntax, e.g. 120/minute;1000/hour)"),
+    Setting("RATELIMIT_STORAGE", "memory://", str,
+            "where rate-limit counters live: memory:// (per worker) or redis://host:6379 (shared)"),
+    Setting("DATASET_PATH", None, str,
+            "folder of the published bulk downloads (CSV + datapackage.json); default: instance/dataset"),
+    Setting("CORRIDOR_WEIGHTS", None, str,
+            "TOML file of corridor remittance volumes for weighted averages; default: remit/data/corridor_weights.toml"),
     Setting("SQL_ECHO", False, parse_bool,
             "log every SQL statement (debugging only)"),
     Setting("CONTACT_URL", "", str,
@@ -151,6 +159,8 @@ def _fill_derived_defaults(values: dict[str, Any], instance: Path) -> None:
         values["DATABASE_URL"] = f"sqlite:///{instance / 'remit.db'}"
     if not values.get("ARCHIVE_PATH"):
         values["ARCHIVE_PATH"] = str(instance / "archive")
+    if not values.get("DATASET_PATH"):
+        values["DATASET_PATH"] = str(instance / "dataset")
     if not values.get("SECRET_KEY"):
         if values["PRODUCTION"]:
             raise ConfigError(

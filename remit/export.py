@@ -7,10 +7,11 @@ only ever added at the end, never renamed or dropped.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TextIO
 
@@ -19,6 +20,8 @@ from sqlmodel import Session, select
 from .models import Corridor, Provider, Quote, Service
 from .queries import quote_breakdown
 from .vocab import CollectionMethod
+
+_RPW_IMPORT = CollectionMethod.RPW_IMPORT.value
 
 COLUMNS = (
     "quote_id", "source", "source_ref", "collection_method", "collected_at", "period",
@@ -35,26 +38,55 @@ FETCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class QuoteFilter:
-    """Which quotes to export; every field optional."""
+    """Which quotes to export; every field optional. ``after_id`` and ``limit`` page."""
 
-    corridor: Corridor | None = None
+    corridor_id: int | None = None
+    provider: str | None = None
     source: str | None = None
-    since: date | None = None
+    collection_method: str | None = None
+    since: datetime | None = None        # collected at or after
+    until: datetime | None = None        # collected before
+    amount_tier: int | None = None
+    transparent: bool | None = None
+    promotional: bool | None = None
+    indicative: bool | None = None
+    after_id: int | None = None
+    limit: int | None = None
+
+
+_COLUMNS = (Quote.id, Quote.source, Quote.source_ref, Quote.collection_method, Quote.collected_at,
+            Quote.period, Quote.reported_provider, Quote.amount_tier, Quote.send_amount,
+            Quote.send_currency, Quote.fee, Quote.fee_currency, Quote.fee_mode, Quote.receiving_fee,
+            Quote.exchange_rate, Quote.reference_rate, Quote.reference_rate_source,
+            Quote.received_amount, Quote.receive_currency, Quote.transparent, Quote.promotional,
+            Quote.indicative, Service.payment_instrument, Service.access_point,
+            Service.pickup_method, Service.speed, Provider.slug, Provider.firm_type,
+            Corridor.source_country, Corridor.destination_country)
+_EQUAL = {"source": Quote.source, "collection_method": Quote.collection_method,
+          "amount_tier": Quote.amount_tier, "transparent": Quote.transparent,
+          "promotional": Quote.promotional, "indicative": Quote.indicative,
+          "provider": Provider.slug, "corridor_id": Service.corridor_id}
 
 
 def _statement(filters: QuoteFilter):
-    statement = (select(Quote, Service, Provider, Corridor)
+    """Plain columns, not ORM objects: an export may be millions of rows."""
+    statement = (select(*_COLUMNS)
                  .join(Service, Quote.service_id == Service.id)
                  .join(Provider, Service.provider_id == Provider.id)
                  .join(Corridor, Service.corridor_id == Corridor.id)
                  .order_by(Quote.id))
-    if filters.corridor is not None:
-        statement = statement.where(Service.corridor_id == filters.corridor.id)
-    if filters.source is not None:
-        statement = statement.where(Quote.source == filters.source)
+    for name, column in _EQUAL.items():
+        value = getattr(filters, name)
+        if value is not None:
+            statement = statement.where(column == value)
     if filters.since is not None:
-        start = datetime(filters.since.year, filters.since.month, filters.since.day, tzinfo=UTC)
-        statement = statement.where(Quote.collected_at >= start)
+        statement = statement.where(Quote.collected_at >= filters.since)
+    if filters.until is not None:
+        statement = statement.where(Quote.collected_at < filters.until)
+    if filters.after_id is not None:
+        statement = statement.where(Quote.id > filters.after_id)
+    if filters.limit is not None:
+        statement = statement.limit(filters.limit)
     return statement.execution_options(yield_per=FETCH_SIZE)
 
 
@@ -68,33 +100,32 @@ def _plain(value: Decimal | None, places: Decimal | None = None) -> Decimal | No
 
 def export_rows(session: Session, filters: QuoteFilter) -> Iterator[dict]:
     """Every matching quote as a dict of the export columns, streamed from the database."""
-    for quote, service, provider, corridor in session.exec(_statement(filters)):
-        breakdown = quote_breakdown(quote)
-        received = quote.received_amount
+    for row in session.exec(_statement(filters)):
+        breakdown = quote_breakdown(row)
+        received = row.received_amount
         if received is None and breakdown is not None:
             received = breakdown.received_amount
-        is_rpw = quote.collection_method == CollectionMethod.RPW_IMPORT
+        is_rpw = row.collection_method == _RPW_IMPORT
         yield {
-            "quote_id": quote.id, "source": quote.source, "source_ref": quote.source_ref,
-            "collection_method": quote.collection_method,
-            "collected_at": quote.collected_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "period": quote.period, "corridor": corridor.key,
-            "source_country": corridor.source_country,
-            "destination_country": corridor.destination_country,
-            "provider": quote.reported_provider if is_rpw and quote.reported_provider else provider.slug,
-            "firm_type": provider.firm_type, "payment_instrument": service.payment_instrument,
-            "access_point": service.access_point, "pickup_method": service.pickup_method,
-            "speed": service.speed, "amount_tier": quote.amount_tier,
-            "send_amount": _plain(quote.send_amount), "send_currency": quote.send_currency,
-            "fee": _plain(quote.fee), "fee_currency": quote.fee_currency,
-            "exchange_rate": _plain(quote.exchange_rate),
-            "reference_rate": _plain(quote.reference_rate),
-            "reference_rate_source": quote.reference_rate_source,
+            "quote_id": row.id, "source": row.source, "source_ref": row.source_ref,
+            "collection_method": row.collection_method,
+            "collected_at": row.collected_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "period": row.period, "corridor": f"{row.source_country}-{row.destination_country}",
+            "source_country": row.source_country, "destination_country": row.destination_country,
+            "provider": row.reported_provider if is_rpw and row.reported_provider else row.slug,
+            "firm_type": row.firm_type, "payment_instrument": row.payment_instrument,
+            "access_point": row.access_point, "pickup_method": row.pickup_method,
+            "speed": row.speed, "amount_tier": row.amount_tier,
+            "send_amount": _plain(row.send_amount), "send_currency": row.send_currency,
+            "fee": _plain(row.fee), "fee_currency": row.fee_currency,
+            "exchange_rate": _plain(row.exchange_rate),
+            "reference_rate": _plain(row.reference_rate),
+            "reference_rate_source": row.reference_rate_source,
             "fx_margin_pct": _plain(breakdown and breakdown.rate_margin_pct, PERCENT_PLACES),
             "total_cost_pct": _plain(breakdown and breakdown.total_cost_pct, PERCENT_PLACES),
             "received_amount": _plain(received, AMOUNT_PLACES),
-            "receive_currency": quote.receive_currency, "transparent": quote.transparent,
-            "promotional": quote.promotional, "indicative": quote.indicative,
+            "receive_currency": row.receive_currency, "transparent": row.transparent,
+            "promotional": row.promotional, "indicative": row.indicative,
         }
 
 
@@ -108,15 +139,42 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+def csv_chunks(rows: Iterator[dict], columns: tuple[str, ...] = COLUMNS,
+               rows_per_chunk: int = 1000) -> Iterator[str]:
+    """CSV text with a header, in chunks of rows: for streaming to a file or a response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(row[column]) for column in columns])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 def write_csv(rows: Iterator[dict], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> int:
     """Write rows as CSV with a header; return how many rows were written."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(row[column]) for column in columns])
-        count += 1
-    return count
+    counted = _Counter(rows)
+    for chunk in csv_chunks(counted, columns):
+        out.write(chunk)
+    return counted.count
+
+
+class _Counter:
+    """Counts the rows an iterator hands out."""
+
+    def __init__(self, rows: Iterator[dict]) -> None:
+        self.rows, self.count = iter(rows), 0
+
+    def __iter__(self) -> _Counter:
+        return self
+
+    def __next__(self) -> dict:
+        row = next(self.rows)
+        self.count += 1
+        return row
 
 
 def _json_value(value: object) -> str:
@@ -125,14 +183,18 @@ def _json_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def json_object(row: dict, columns: tuple[str, ...]) -> str:
+    """One row as a JSON object, decimals as exact JSON numbers."""
+    return "{" + ", ".join(f"{json.dumps(column)}: {_json_value(row[column])}" for column in columns) + "}"
+
+
 def write_json(rows: Iterator[dict], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> int:
     """Write rows as one JSON array of objects, streamed; return how many were written."""
     count = 0
     out.write("[")
     for row in rows:
         out.write(",\n" if count else "\n")
-        out.write("{" + ", ".join(f"{json.dumps(column)}: {_json_value(row[column])}"
-                                  for column in columns) + "}")
+        out.write(json_object(row, columns))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

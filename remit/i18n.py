@@ -8,12 +8,10 @@ currency names are formatted by Babel for the page's locale, never by hand.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -24,6 +22,7 @@ from flask_babel import Babel
 from werkzeug.datastructures import LanguageAccept
 
 from .catalog import country_name, currency_name
+from .paths import project_folder
 
 LANGUAGE_COOKIE = "lang"
 DEFAULT_LANGUAGE = "en"
@@ -64,17 +63,9 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
 babel = Babel()
 
 
-def translations_path() -> Path:
-    """Where the compiled catalogues are: the checkout's ``translations/``, else the installed copy."""
-    checkout = Path(__file__).resolve().parent.parent / "translations"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "remit" / "translations"
-
-
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with ``current_locale`` as the locale selector."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations_path()))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(project_folder("translations")))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=current_locale)
 

@@ -182,6 +182,33 @@ class CorridorAverage(SQLModel, table=True):
     run_id: int | None = Field(default=None, foreign_key="collectionrun.id")
 
 
+class CorridorStat(SQLModel, table=True):
+    """Statistics of one corridor in one period (month or quarter) and amount tier.
+
+    Computed by ``remit.stats`` with the functions of ``remit.costs`` only, from remit's
+    own collected quotes; percentages of the amount sent. Recomputed, never edited.
+    """
+
+    __table_args__ = (UniqueConstraint("corridor_id", "period", "amount_tier", name="uq_corridor_stat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    corridor_id: int = Field(foreign_key="corridor.id", index=True)
+    period: str = Field(max_length=7)          # 2026-11 (month) or 2026Q4 (quarter)
+    period_kind: str = Field(max_length=8)     # month or quarter
+    amount_tier: int
+    services: int                               # services with a known total cost
+    unknown_cost: int                           # services whose rate is not disclosed
+    quotes: int                                 # quotes the figures rest on
+    average: Decimal | None = Field(default=None, sa_type=Rate())
+    median: Decimal | None = Field(default=None, sa_type=Rate())
+    minimum: Decimal | None = Field(default=None, sa_type=Rate())
+    smart: Decimal | None = Field(default=None, sa_type=Rate())
+    smart_services: int = Field(default=0)
+    share_under_3_pct: Decimal | None = Field(default=None, sa_type=Rate())
+    share_under_5_pct: Decimal | None = Field(default=None, sa_type=Rate())
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Quarantine(SQLModel, table=True):
     """An observation that failed validation: kept with the reason, never published."""
 

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -64,9 +64,38 @@ def run_job(kind: str, source: str | None = None) -> None:
         replay = _app.config["COLLECT_REPLAY_INDEX"]
         outcomes = collect(get_engine(), _app.config, plan,
                            replay_index=Path(replay) if replay else None)
+        if kind == "quotes":
+            refresh_stats()
     for outcome in outcomes:
         log.info("%s %s: %s stored, %s quarantined%s", kind, outcome.source, outcome.counts.stored,
                  outcome.counts.quarantined, f"; {outcome.error}" if outcome.error else "")
+
+
+def refresh_stats() -> None:
+    """Recompute the statistics of the current and the previous quarter after new quotes;
+    a failure is logged and leaves the stored statistics as they were."""
+    from .db import transaction
+    from .stats import compute
+
+    try:
+        with transaction() as session:
+            written = compute(session, since=date.today() - timedelta(days=92))
+        log.info("statistics: %s corridor-period-tier rows recomputed", written)
+    except Exception:  # noqa: BLE001 - the collection itself succeeded; say what failed
+        log.exception("statistics: recomputation failed; the previous figures are kept")
+
+
+def build_dataset() -> None:
+    """The daily bulk downloads (remit.bulk); a failure keeps the published files."""
+    from .bulk import build
+    from .db import get_engine
+
+    with _app.app_context():
+        try:
+            package = build(get_engine(), Path(_app.config["DATASET_PATH"]))
+            log.info("dataset %s written", package["version"])
+        except Exception:  # noqa: BLE001 - logged with its cause; the last package stays
+            log.exception("dataset: build failed; the published files are unchanged")
 
 
 def add_jobs(scheduler: BlockingScheduler, config) -> None:
@@ -81,6 +110,8 @@ def add_jobs(scheduler: BlockingScheduler, config) -> None:
         hours=config["QUOTES_EVERY_HOURS"], timezone=UTC, jitter=600),
         args=["quotes"], id="quotes", name="quotes: every source", replace_existing=True,
         **JOB_RULES)
+    scheduler.add_job("remit.scheduler:build_dataset", CronTrigger(hour=3, minute=30, timezone=UTC),
+                      id="dataset", name="bulk downloads", replace_existing=True, **JOB_RULES)
 
 
 def build(app: Flask, engine: Engine) -> BlockingScheduler:

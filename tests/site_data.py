@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from pathlib import Path
+
+from flask import Flask
+from sqlmodel import Session, SQLModel, select
 
 from remit.catalog import sync_catalog
 from remit.models import Corridor, Provider, Quote, ReferenceRate, Service
@@ -22,7 +25,7 @@ def add_rate(session: Session, source: str, base: str, quote: str, rate: str, da
 def add_service(session: Session, corridor: Corridor, slug: str, *, fee: str, rate: str | None,
                 pickup: str = "cash", speed: str = "less_than_1_hour", hours_ago: float = 1,
                 send_amount: str = "16000", promotional: bool = False, indicative: bool = False,
-                firm_type: str = "money_transfer_operator") -> Service:
+                firm_type: str = "money_transfer_operator", reference: str = "0.12") -> Service:
     provider = session.exec(select(Provider).where(Provider.slug == slug)).first()
     if provider is None:
         provider = Provider(slug=slug, name=slug.replace("-", " ").title(), firm_type=firm_type)
@@ -39,7 +42,7 @@ def add_service(session: Session, corridor: Corridor, slug: str, *, fee: str, ra
         send_amount=D(send_amount), send_currency=corridor.send_currency, amount_tier=200,
         fee=D(fee), fee_currency=corridor.send_currency, fee_mode="on_top",
         exchange_rate=D(rate) if rate else None, receive_currency=corridor.receive_currency,
-        reference_rate=D("0.12"), reference_rate_source="nbt", transparent=rate is not None,
+        reference_rate=D(reference), reference_rate_source="nbt", transparent=rate is not None,
         promotional=promotional, indicative=indicative))
     return service
 
@@ -58,3 +61,24 @@ def russia_tajikistan(session: Session) -> Corridor:
                 speed="3_5_days", pickup="bank_account", firm_type="bank")
     add_service(session, corridor, "old-news", fee="0", rate="0.2", hours_ago=24 * 40)
     return corridor
+
+
+def market_app(database_url: str, folder: Path, **config) -> Flask:
+    """An app on a database of its own file (when SQLite) holding ``russia_tajikistan``
+    and its statistics: for tests whose requests run on threads or stay open, which an
+    in-memory database (one shared connection) cannot serve."""
+    from remit import create_app
+    from remit.stats import compute
+
+    if database_url == "sqlite://":
+        database_url = f"sqlite:///{folder / 'remit.db'}"
+    app = create_app({"INSTANCE_PATH": str(folder / "instance"), "DATABASE_URL": database_url,
+                      "SECRET_KEY": "test", **config})
+    engine = app.extensions["remit.engine"]
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        russia_tajikistan(session)
+        session.flush()
+        compute(session)
+        session.commit()
+    return app

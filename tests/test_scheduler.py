@@ -18,7 +18,8 @@ SHARED_INDEX = Path(__file__).resolve().parents[2] / "shared" / "reference-rates
 def test_timetable_has_every_bank_and_the_quotes(app, engine):
     scheduler = build(app, engine)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {f"rates-{name}" for name in remit_scheduler.PUBLISHED_UTC} | {"quotes"}
+    assert set(jobs) == {f"rates-{name}" for name in remit_scheduler.PUBLISHED_UTC} | {"quotes", "dataset"}
+    assert str(jobs["dataset"].trigger).startswith("cron[hour='3', minute='30'")
     assert str(jobs["rates-cbr"].trigger).startswith("cron[day_of_week='mon-sat', hour='13', minute='0'")
     assert jobs["quotes"].trigger.interval == timedelta(hours=6)
     assert jobs["quotes"].trigger.jitter == 600
@@ -72,3 +73,18 @@ def test_a_job_collects_and_records_its_run(app, engine):
         stored = session.exec(select(ReferenceRate)).all()
     assert (run.source, run.kind, run.status) == ("cbr", "rates", "ok")
     assert len(stored) == run.stored > 40
+
+
+def test_statistics_and_dataset_jobs_keep_the_old_figures_when_they_fail(app, monkeypatch, caplog):
+    remit_scheduler._app = app
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("remit.stats.compute", broken)
+    monkeypatch.setattr("remit.bulk.build", broken)
+    with app.app_context():
+        remit_scheduler.refresh_stats()
+    remit_scheduler.build_dataset()
+    assert "statistics: recomputation failed" in caplog.text and "disk full" in caplog.text
+    assert "dataset: build failed" in caplog.text

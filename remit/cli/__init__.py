@@ -31,6 +31,6 @@ def init_app(app: Flask) -> None:
 
     for command in (data.db_group, data.catalog_group, data.import_group, data.export_group,
                     collection.collect, collection.rates_group, collection.runs, collection.scheduler,
-                    collection.archive_group,
+                    collection.archive_group, collection.stats, collection.dataset_group,
                     serve.demo, translations.translations):
         app.cli.add_command(command)

@@ -162,3 +162,34 @@ def archive_prune(older_than_days: int | None) -> None:
     days = older_than_days or current_app.config["ARCHIVE_RETENTION_DAYS"]
     files, size = archive.prune(Path(current_app.config["ARCHIVE_PATH"]), days)
     click.echo(f"deleted {files} archived files ({size:,} bytes) older than {days} days")
+
+
+@click.command("stats")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Recompute the periods from this day's quarter on (default: all).")
+@with_appcontext
+def stats(since) -> None:
+    """Recompute corridor statistics per month and quarter from the stored quotes."""
+    from .. import stats as corridor_statistics
+    from ..db import transaction
+
+    with transaction() as session:
+        written = corridor_statistics.compute(session, since=since.date() if since else None)
+    click.echo(f"{written} corridor-period-tier statistics computed")
+
+
+@click.group("dataset")
+def dataset_group() -> None:
+    """The bulk downloads served at /data/."""
+
+
+@dataset_group.command("build")
+@with_appcontext
+def dataset_build() -> None:
+    """Write every dataset as gzipped CSV with datapackage.json into REMIT_DATASET_PATH."""
+    from ..bulk import build
+
+    package = build(get_engine(), Path(current_app.config["DATASET_PATH"]))
+    for resource in package["resources"]:
+        click.echo(f"{resource['path']:<24} {resource['rows']:>10} rows {resource['bytes']:>12} bytes")
+    click.echo(f"data package {package['version']} written to {current_app.config['DATASET_PATH']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -148,7 +149,8 @@ def export_quotes(corridor: str | None, source: str | None, since, output_format
         known = ", ".join(quote_sources(session)) or "none yet"
         raise click.BadParameter(f"unknown source {source!r} (sources with quotes: {known})",
                                  param_hint="--source")
-    filters = QuoteFilter(corridor=corridor_row, source=source, since=since.date() if since else None)
+    filters = QuoteFilter(corridor_id=corridor_row.id if corridor_row else None, source=source,
+                          since=since.replace(tzinfo=UTC) if since else None)
     writer = write_csv if output_format == "csv" else write_json
     writer(export_rows(session, filters), sys.stdout)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -29,5 +31,12 @@ def demo(host: str, port: int) -> None:
     for outcome in load_demo(get_engine(), current_app.config):
         click.echo(f"  {outcome.source:<10} {outcome.status:<8} {outcome.counts.stored:>4} stored"
                    + (f"  ({outcome.error[:90]})" if outcome.error else ""))
+    from ..bulk import build
+    from ..stats import compute
+
+    with transaction() as session:
+        compute(session)
+    build(get_engine(), Path(current_app.config["DATASET_PATH"]))
+    click.echo("corridor statistics and the bulk downloads (/data/) are ready")
     current_app.config["DEMO"] = True  # every page says that this is demo data
     run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -10,13 +10,17 @@ compress = Compress()
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the site, and compression of its responses."""
-    from . import compare, health, site
+    from . import api, compare, data, health, site
 
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/csv",
                                                  "application/json", "image/svg+xml",
                                                  "text/javascript", "application/manifest+json"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     compress.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(data.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(compare.bp)

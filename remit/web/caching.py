@@ -19,9 +19,9 @@ from functools import wraps
 
 import brotli
 from flask import current_app, g, make_response, request
-from sqlalchemy import Engine
+from sqlmodel import Session
 
-from ..db import get_engine
+from ..db import get_session
 from ..types import utcnow
 
 MAX_PAGES = 512
@@ -74,11 +74,11 @@ class PageCache:
         return page
 
 
-def data_version(engine: Engine) -> tuple:
-    """Changes whenever a collection stores something: one query, no ORM session."""
-    with engine.connect() as connection:
-        return tuple(connection.exec_driver_sql(
-            "SELECT (SELECT max(id) FROM quote), (SELECT max(id) FROM referencerate)").one())
+def data_version(session: Session) -> tuple:
+    """Changes whenever a collection stores something: one plain query, no ORM objects,
+    on the request's own connection."""
+    return tuple(session.connection().exec_driver_sql(
+        "SELECT (SELECT max(id) FROM quote), (SELECT max(id) FROM referencerate)").one())
 
 
 def cached_page(view: Callable[..., str]) -> Callable:
@@ -86,7 +86,7 @@ def cached_page(view: Callable[..., str]) -> Callable:
     @wraps(view)
     def wrapper(**kwargs):
         cache = current_app.extensions.setdefault("remit.pages", PageCache())
-        key = (data_version(get_engine()), utcnow().strftime("%Y%m%d%H"),
+        key = (data_version(get_session()), utcnow().strftime("%Y%m%d%H"),
                g.language.code, request.full_path)
         page = cache.get(key) or cache.put(key, view(**kwargs))
         return _response(page)

@@ -90,6 +90,13 @@ def http_error(error: HTTPException):
     """404, 405 and the like as a page in the reader's language, not Werkzeug's."""
     if error.code is None or error.code < 400:
         return error
+    if request.path.startswith("/api/"):
+        from .api import problem_response
+        response = problem_response(error.code, error.name, error.description)
+        if error.code == 429 and error.response is not None:  # keep Retry-After and the limits
+            response.headers.extend({k: v for k, v in error.response.headers.items()
+                                     if k.lower().startswith(("retry-after", "x-ratelimit"))})
+        return response
     g.setdefault("language", current_language())
     return render_template("compare/problem.html", message=str(labels.ERRORS["not_found"])
                            if error.code == 404 else error.description, code="http",

@@ -13,11 +13,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel
 from werkzeug.serving import make_server
 
-from remit import create_app
-from tests.site_data import russia_tajikistan
+from tests.site_data import market_app
 
 CHROMIUM = os.environ.get("REMIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,15 +43,8 @@ def browser():
 @pytest.fixture
 def live_server(database_url, tmp_path):
     """The site on a real HTTP port, with the small RUS-TJK market of the site tests."""
-    if database_url == "sqlite://":  # threads need a file, not a private in-memory database
-        database_url = f"sqlite:///{tmp_path / 'remit.db'}"
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url,
-                      "SECRET_KEY": "browser-test"})
+    app = market_app(database_url, tmp_path)  # a file database: requests run on threads
     engine = app.extensions["remit.engine"]
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        russia_tajikistan(session)
-        session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
