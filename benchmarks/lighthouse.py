@@ -1,7 +1,7 @@
-"""Lighthouse, mobile: performance and accessibility of home, results and corridor pages,
+"""Lighthouse, mobile: performance and accessibility of home, results, corridor and lesson pages,
 in English and Arabic, on the demo site. Median of --runs runs per page.
 
-Targets (issue 4): performance >= 95 and accessibility 100 on every page.
+Targets (issues 4 and 5): performance >= 95 and accessibility 100 on every page.
 
 Needs Node's npm (Lighthouse is installed into --lighthouse-dir on first use, from the npm
 registry) and Chromium at $CHROME_PATH (default /usr/bin/chromium).
@@ -26,6 +26,8 @@ PAGES = {
     "home": "/{lang}/",
     "results": "/{lang}/send/ru-tj?amount=10000",
     "corridor": "/{lang}/corridor/ru-tj",
+    "lesson": "/{lang}/learn/true-cost-of-sending-money",
+    "lessons": "/{lang}/learn/",
 }
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
 

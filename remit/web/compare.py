@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from babel.dates import format_date, format_skeleton
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from .. import compare as comparison
@@ -25,31 +25,16 @@ from ..charts import Chart, line_chart
 from ..compare import RequestError
 from ..db import get_session
 from ..history import CostHistory, cost_history
-from ..i18n import LANGUAGES, current_locale
+from ..i18n import current_locale
 from ..models import Provider
 from ..queries import corridor_summaries, pair_of, quote_breakdown
 from ..types import utcnow
-from . import labels
 from .caching import cached_page
-from .labels import label
+from .site import keep_language, language_from_url
 
 bp = Blueprint("compare", __name__, url_prefix="/<lang>")
-
-
-@bp.url_value_preprocessor
-def pull_language(endpoint: str | None, values: dict | None) -> None:
-    """Take the language from the URL; an unknown one is a request error."""
-    language = LANGUAGES.get((values or {}).pop("lang", None))
-    if language is None:
-        raise RequestError("unknown_language", 404)
-    g.language = language
-
-
-@bp.url_defaults
-def add_language(endpoint: str, values: dict) -> None:
-    """URLs built inside a page keep the page's language."""
-    if "lang" not in values and "language" in g:
-        values["lang"] = g.language.code
+bp.url_value_preprocessor(language_from_url)
+bp.url_defaults(keep_language)
 
 
 def _settings() -> dict:
@@ -138,7 +123,7 @@ def page_helpers() -> dict:
     """What the comparison pages draw with: the chart, period names, rate sources."""
     return {"cost_chart": cost_chart, "period_label": period_label, "quarter_label": quarter_label,
             "tick_label": tick_label,
-            "breakdown": quote_breakdown, "source_names": source_names}
+            "breakdown": quote_breakdown}
 
 
 def cost_chart(history: CostHistory) -> Chart | None:
@@ -165,8 +150,3 @@ def tick_label(day: date, unit: str) -> str:
 def quarter_label(start: date) -> str:
     """A calendar quarter, e.g. "Q3 2023", in the page's locale."""
     return format_date(start, "QQQ y", locale=current_locale())
-
-
-def source_names(sources: str) -> str:
-    """Reference-rate sources by name: "cbr+nbt" -> "Bank of Russia, National Bank of Tajikistan"."""
-    return ", ".join(label(labels.RATE_SOURCES, name) for name in sources.split("+"))

@@ -74,6 +74,13 @@ ERRORS = {
     "unknown_provider": _l("We do not know this provider."),
     "unknown_language": _l("We do not have the site in this language."),
     "not_found": _l("There is no page at this address."),
+    "unknown_module": _l("We do not have this lesson."),
+    "form_expired": _l("This form has expired. Please open the page again and try once more."),
+    "unknown_calculator": _l("We do not have this calculator."),
+    "bad_count": _l("Enter how many times a month, from 1 to 31."),
+    "choose_corridor": _l("Choose where you send money from and to."),
+    "no_reference_rate": _l("We have no official exchange rate for these currencies yet."),
+    "bad_numbers": _l("These numbers do not work together: the fee must be smaller than the amount."),
 }
 
 

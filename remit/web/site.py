@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
@@ -24,6 +25,21 @@ from . import labels
 bp = Blueprint("site", __name__)
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def language_from_url(endpoint: str | None, values: dict | None) -> None:
+    """For blueprints under ``/<lang>/``: take the language from the URL; an unknown one
+    is a request error (explained in the reader's best language)."""
+    language = LANGUAGES.get((values or {}).pop("lang", None))
+    if language is None:
+        raise RequestError("unknown_language", 404)
+    g.language = language
+
+
+def keep_language(endpoint: str, values: dict) -> None:
+    """URLs built inside a page keep the page's language."""
+    if "lang" not in values and "language" in g:
+        values["lang"] = g.language.code
 
 
 @bp.get("/")
@@ -71,9 +87,16 @@ def language_links() -> list[tuple[i18n.Language, str]]:
 def request_error(error: RequestError):
     """Bad input: say what is wrong in the reader's language, with the form to fix it."""
     g.setdefault("language", current_language())
-    message = str(labels.ERRORS[error.code]).format(**_formatted(error.details))
-    return render_template("compare/problem.html", message=message, code=error.code,
+    return render_template("compare/problem.html", message=error_message(error), code=error.code,
                            form=_form_values()), error.status
+
+
+@bp.app_errorhandler(CSRFError)
+def form_expired(error: CSRFError):
+    """A form without a valid token (expired session, or another site posting): say so."""
+    g.setdefault("language", current_language())
+    return render_template("compare/problem.html", message=str(labels.ERRORS["form_expired"]),
+                           code="csrf", form={}), 400
 
 
 def _form_values() -> dict:
@@ -114,7 +137,18 @@ def template_helpers() -> dict:
     """Formatting, labels and the language of the page, for every template."""
     return {**i18n.FORMATTERS, "language": current_language(), "languages": LANGUAGES,
             "labels": labels, "label": labels.label, "language_links": language_links,
-            "inline_css": inline_css, "form_choices": form_choices, "pair_of": pair_of}
+            "inline_css": inline_css, "form_choices": form_choices, "pair_of": pair_of,
+            "source_names": source_names, "error_message": error_message}
+
+
+def error_message(error: RequestError) -> str:
+    """A request error's message in the reader's language, with its details filled in."""
+    return str(labels.ERRORS[error.code]).format(**_formatted(error.details))
+
+
+def source_names(sources: str) -> str:
+    """Reference-rate sources by name: "cbr+nbt" -> "Bank of Russia, National Bank of Tajikistan"."""
+    return ", ".join(labels.label(labels.RATE_SOURCES, name) for name in sources.split("+"))
 
 
 @bp.app_template_filter("iso2")
