@@ -75,7 +75,7 @@ def test_every_language_serves_every_page_type(client, market, code):
                 f"/{code}/provider/cheap-cash"):
         html = page(client, url)
         language = LANGUAGES[code]
-        assert f'<html lang="{language.locale_id.replace("_", "-")}" dir="{language.direction}">' in html
+        assert f'<html lang="{language.locale_id.replace("_", "-")}" dir="{language.direction}"' in html
         assert html.count('rel="alternate" hreflang=') == len(LANGUAGES)
 
 
@@ -246,3 +246,13 @@ def test_results_page_with_forty_services_fits_in_14_kb(client, market, app):
         response = client.get(f"/{code}/send/ru-tj?amount=10000", headers={"Accept-Encoding": "gzip"})
         assert response.headers["Content-Encoding"] == "gzip"
         assert len(response.data) <= 14 * 1024, (code, len(response.data))
+
+
+def test_security_headers_and_no_inline_script(client, market):
+    response = client.get("/en/send/ru-tj?amount=10000")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = response.get_data(as_text=True)
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
