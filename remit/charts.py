@@ -80,3 +80,10 @@ def _nice_ceiling(value: Decimal) -> Decimal:
         if value <= top:
             return Decimal(top)
     return Decimal(int(value / 100 + 1) * 100)
+
+
+def cost_chart(history) -> Chart | None:
+    """A ``remit.history.CostHistory`` as a chart: average, cheapest, the World Bank's average."""
+    return line_chart({"avg": [(p.start, p.average) for p in history.points],
+                       "min": [(p.start, p.cheapest) for p in history.points],
+                       "wb": [(p.start, p.average) for p in history.world_bank]})

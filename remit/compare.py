@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, exists, func
 from sqlmodel import Session, col, select
 
 from .catalog import alpha3
 from .costs import CorridorStats, CostBreakdown, Offer, ServiceCost, corridor_stats, rank_offers
-from .models import Corridor, Provider, Quote, Service
+from .models import Corridor, Dispute, Provider, Quote, Service
 from .reference import Benchmark, resolve
 from .vocab import SPEED_MAX_DAYS, PickupMethod, Speed
 
@@ -96,6 +96,7 @@ class Comparison:
     filtered_out: int
     last_collected_at: datetime | None   # newest price in the corridor, shown or not
     stale: bool = False                  # the corridor has prices, but none recent enough
+    removed: list = field(default_factory=list)   # (provider, note, when) of upheld disputes
     pickup_methods: list[str] = field(default_factory=list)   # what the filters can offer
 
 
@@ -207,7 +208,8 @@ def latest_prices(session: Session, *, since: datetime | None = None,
     newest = (select(Quote.id, func.row_number().over(
         partition_by=(Quote.service_id, Quote.amount_tier, tier),
         order_by=(col(Quote.collected_at).desc(), col(Quote.id).desc())).label("rank"))
-        .join(Service, Service.id == Quote.service_id))
+        .join(Service, Service.id == Quote.service_id)
+        .where(~upheld_dispute_exists()))
     if since is not None:
         newest = newest.where(Quote.collected_at >= since)
     if corridor_id is not None:
@@ -221,6 +223,22 @@ def latest_prices(session: Session, *, since: datetime | None = None,
                  .join(Provider, Provider.id == Service.provider_id)
                  .order_by(Service.id, Quote.send_amount))
     return [PricedService(service, provider, quote) for quote, service, provider in session.exec(statement)]
+
+
+def upheld_dispute_exists():
+    """SQL: the quote was shown wrong by an upheld dispute (it leaves rankings and statistics)."""
+    return exists().where(Dispute.quote_id == Quote.id, Dispute.status == "upheld")
+
+
+def removed_prices(session: Session, corridor_id: int, since: datetime) -> list[tuple[str, str, datetime]]:
+    """Prices of a corridor removed after an upheld dispute: (provider, public note, when)."""
+    statement = (select(Provider.name, Dispute.decision_note, Dispute.decided_at)
+                 .join(Quote, Quote.id == Dispute.quote_id).join(Service, Service.id == Quote.service_id)
+                 .join(Provider, Provider.id == Service.provider_id)
+                 .where(Service.corridor_id == corridor_id, Dispute.status == "upheld",
+                        Dispute.decided_at >= since)
+                 .order_by(col(Dispute.decided_at).desc()))
+    return [tuple(row) for row in session.exec(statement)]
 
 
 def nearest_tier(prices: list[PricedService], send_amount: Decimal | None) -> list[PricedService]:
@@ -300,6 +318,7 @@ def compare(session: Session, corridor: Corridor, *, amount: Decimal, amount_in:
         filtered_out=len(everything) - len(rows),
         last_collected_at=(last := last_collected(session, corridor.id)),
         stale=last is not None and not chosen,
+        removed=removed_prices(session, corridor.id, now - max_age),
         pickup_methods=sorted({row.service.pickup_method for row in everything}),
     )
 

@@ -49,12 +49,16 @@ _COLUMNS = (Quote.service_id, Quote.collected_at, Quote.collection_method, Quote
 
 
 def cost_history(session: Session, corridor: Corridor, *, tier: int = 200,
-                 today: date | None = None) -> CostHistory:
-    """The corridor's average and cheapest total cost over time, and RPW's average."""
+                 today: date | None = None, provider_id: int | None = None) -> CostHistory:
+    """The corridor's average and cheapest total cost over time, and RPW's average; with
+    ``provider_id``, the same over that provider's services only."""
     today = today or date.today()
-    rows = session.exec(select(*_COLUMNS).join(Service).where(
+    statement = select(*_COLUMNS).join(Service).where(
         Service.corridor_id == corridor.id, Quote.amount_tier == tier,
-        Quote.transparent, col(Quote.reference_rate).is_not(None))).all()
+        Quote.transparent, col(Quote.reference_rate).is_not(None))
+    if provider_id is not None:
+        statement = statement.where(Service.provider_id == provider_id)
+    rows = session.exec(statement).all()
     world_bank = [row for row in rows if row.collection_method == CollectionMethod.RPW_IMPORT]
     since = datetime.combine(today - timedelta(days=HISTORY_DAYS), datetime.min.time())
     collected = [row for row in rows if row.collection_method != CollectionMethod.RPW_IMPORT

@@ -228,3 +228,99 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     holder: str = Field(max_length=200)      # host and process id
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# --- partners and the operator (remit.accounts, remit.partners) ------------------------------
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: an admin (the operator) or a partner of one provider."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)          # stored lowercased
+    password_hash: str | None = Field(default=None, max_length=200)   # argon2; None until set
+    role: str = Field(max_length=16)                          # admin or partner
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    totp_secret: str | None = Field(default=None, max_length=64)      # second factor, once set up
+    active: bool = Field(default=True)
+    session_version: int = Field(default=1)   # bumped to end every session of the user
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OneTimeToken(SQLModel, table=True):
+    """An invitation or a password reset: a secret link, stored hashed, used once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=16)                       # invite or reset
+    token_hash: str = Field(max_length=64, unique=True)       # sha256 of the secret
+    email: str = Field(max_length=254)
+    role: str | None = Field(default=None, max_length=16)     # invitations: the role granted
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id")   # resets: whose password
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, for throttling per account and per address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Dispute(SQLModel, table=True):
+    """A provider says a collected price is wrong; the operator decides. Never deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int = Field(foreign_key="quote.id", index=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    raised_by: int = Field(foreign_key="user.id")
+    reason: str = Field(max_length=32)        # wrong_fee, wrong_rate, discontinued, other
+    comment: str = Field(sa_type=Text)
+    status: str = Field(default="open", max_length=16)        # open, upheld, rejected
+    decision_note: str | None = Field(default=None, sa_type=Text)   # shown publicly when upheld
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApiKey(SQLModel, table=True):
+    """A provider's key for submitting prices; the secret is shown once and kept hashed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=12)                        # shown, to tell keys apart
+    key_hash: str = Field(max_length=64, unique=True)         # sha256 of the whole key
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProviderFeed(SQLModel, table=True):
+    """A price-feed URL a provider registered; the scheduler pulls it with the quotes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    url: str = Field(max_length=500)
+    added_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    active: bool = Field(default=True)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Every change made through the portal, the admin pages or the user commands."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")   # None: the command line
+    action: str = Field(max_length=60)                        # e.g. dispute.upheld
+    object_type: str = Field(max_length=40)
+    object_id: int | None = None
+    detail: str = Field(default="", sa_type=Text)             # JSON, values as text

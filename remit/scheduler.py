@@ -60,7 +60,7 @@ def run_job(kind: str, source: str | None = None) -> None:
 
     with _app.app_context():
         plan = (Plan(rate_sources=[source], quote_sources=[]) if kind == "rates"
-                else Plan(rate_sources=[], quote_sources=list(QUOTE_SOURCES)))
+                else Plan(rate_sources=[], quote_sources=list(QUOTE_SOURCES), feeds=feed_urls()))
         replay = _app.config["COLLECT_REPLAY_INDEX"]
         outcomes = collect(get_engine(), _app.config, plan,
                            replay_index=Path(replay) if replay else None)
@@ -69,6 +69,14 @@ def run_job(kind: str, source: str | None = None) -> None:
     for outcome in outcomes:
         log.info("%s %s: %s stored, %s quarantined%s", kind, outcome.source, outcome.counts.stored,
                  outcome.counts.quarantined, f"; {outcome.error}" if outcome.error else "")
+
+
+def feed_urls() -> list[str]:
+    """The feeds of REMIT_FEED_URLS and those providers registered in the portal."""
+    from .db import get_session
+    from .partners import active_feed_urls
+
+    return list(dict.fromkeys([*_app.config["FEED_URLS"], *active_feed_urls(get_session())]))
 
 
 def refresh_stats() -> None:

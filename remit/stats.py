@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from .compare import upheld_dispute_exists
 from .costs import HUNDRED, SDG_CORRIDOR_TARGET_PCT, SDG_GLOBAL_TARGET_PCT, ServiceCost, corridor_stats, mean, weighted_average
 from .models import Corridor, CorridorStat, Quote, Service
 from .queries import quote_breakdown
@@ -65,7 +66,8 @@ def compute(session: Session, *, since: date | None = None) -> int:
     """
     statement = (select(*_COLUMNS).join(Service, Service.id == Quote.service_id)
                  .where(col(Quote.amount_tier).in_(TIERS),
-                        Quote.collection_method != CollectionMethod.RPW_IMPORT)
+                        Quote.collection_method != CollectionMethod.RPW_IMPORT,
+                        ~upheld_dispute_exists())
                  .order_by(Quote.collected_at, Quote.id))
     if since is not None:
         since = period_start(period_of(since, "quarter"))

@@ -27,10 +27,11 @@ main = FlaskGroup(create_app=_create_app, help="remit: remittance prices and fin
 
 def init_app(app: Flask) -> None:
     """Register remit's commands on the app's CLI group."""
-    from . import collection, content, data, serve, translations
+    from . import collection, content, data, serve, translations, users
 
     for command in (data.db_group, data.catalog_group, data.import_group, data.export_group,
                     collection.collect, collection.rates_group, collection.runs, collection.scheduler,
                     collection.archive_group, collection.stats, collection.dataset_group,
-                    serve.demo, translations.translations, content.content_group):
+                    serve.demo, translations.translations, content.content_group,
+                    users.users_group):
         app.cli.add_command(command)

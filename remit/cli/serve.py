@@ -38,5 +38,6 @@ def demo(host: str, port: int) -> None:
         compute(session)
     build(get_engine(), Path(current_app.config["DATASET_PATH"]))
     click.echo("corridor statistics and the bulk downloads (/data/) are ready")
-    current_app.config["DEMO"] = True  # every page says that this is demo data
+    current_app.config["DEMO"] = True
+    current_app.config["SESSION_COOKIE_SECURE"] = False  # the demo is served over plain http  # every page says that this is demo data
     run_simple(host, port, current_app._get_current_object(), threaded=True)

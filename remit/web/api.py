@@ -25,9 +25,14 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .. import datasets
+from scrapers.base import FormatError
+from scrapers.quotes import feed
+
+from .. import archive, datasets, partners
+from ..collect import Fetched, feed_identity, store_fetched
+from ..ingest.quotes import QuoteItem
 from ..datasets import RESOURCES, STAT_FILTERS, ParameterError, Resource
-from ..db import get_session
+from ..db import get_engine, get_session
 from ..i18n import LANGUAGES
 from ..export import csv_chunks, json_object
 from ..types import utcnow
@@ -143,6 +148,44 @@ def indices(fmt: str):
     if fmt == "csv":
         return _csv("indices", columns, rows)
     return _conditional(lambda: _json_all(rows(), columns))
+
+
+MAX_FEED_BYTES = 2_000_000
+
+
+@bp.post("/partner/quotes")
+def partner_quotes():
+    """A provider's own price sheet (docs/price-feed.md), with ``Authorization: Bearer KEY``:
+    validated, archived and stored as partner-submitted, like a pulled feed."""
+    db = get_session()
+    header = request.headers.get("Authorization", "")
+    provider = partners.key_provider(db, header[7:].strip()) if header.startswith("Bearer ") else None
+    if provider is None:
+        response = problem_response(401, "Unauthorized", "send a live API key as 'Authorization: Bearer <key>'")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="remit"'
+        return response
+    db.commit()  # the key's last use
+    body = request.get_data(cache=False)
+    if len(body) > MAX_FEED_BYTES:
+        raise Problem(413, "Too large", f"a price sheet is at most {MAX_FEED_BYTES} bytes")
+    started = utcnow()
+    try:
+        observations = feed.parse(body, None, started)
+    except FormatError as error:
+        raise Problem(400, "Not a valid price sheet", str(error)) from None
+    others = sorted({observation.provider for observation in observations} - {provider.slug})
+    if others:
+        raise Problem(403, "Not your prices", f"this key is for {provider.slug!r}; the sheet names "
+                      f"{', '.join(repr(slug) for slug in others)}")
+    sha = archive.store_bytes(Path(current_app.config["ARCHIVE_PATH"]), body)
+    fetched = Fetched("partner", "quotes", started,
+                      items=[QuoteItem(feed_identity(observation), sha) for observation in observations])
+    outcome = store_fetched(get_engine(), fetched, current_app.config)
+    body = {"status": outcome.status, "stored": outcome.counts.stored,
+            "already_stored": outcome.counts.already_stored, "quarantined": outcome.counts.quarantined,
+            "raw_sha256": sha, "error": outcome.error}
+    return current_app.response_class(json.dumps(body), status=201 if outcome.status != "failed" else 500,
+                                      mimetype="application/json")
 
 
 # --- helpers -------------------------------------------------------------------------------

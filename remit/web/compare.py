@@ -21,10 +21,9 @@ from sqlmodel import select
 
 from .. import compare as comparison
 from .. import i18n
-from ..charts import Chart, line_chart
 from ..compare import RequestError
 from ..db import get_session
-from ..history import CostHistory, cost_history
+from ..history import cost_history
 from ..i18n import current_locale
 from ..models import Provider
 from ..queries import corridor_summaries, pair_of, quote_breakdown
@@ -121,16 +120,9 @@ def provider(slug: str):
 @bp.context_processor
 def page_helpers() -> dict:
     """What the comparison pages draw with: the chart, period names, rate sources."""
-    return {"cost_chart": cost_chart, "period_label": period_label, "quarter_label": quarter_label,
+    return {"period_label": period_label, "quarter_label": quarter_label,
             "tick_label": tick_label,
             "breakdown": quote_breakdown}
-
-
-def cost_chart(history: CostHistory) -> Chart | None:
-    """The corridor chart: average, cheapest, and the World Bank's average."""
-    return line_chart({"avg": [(p.start, p.average) for p in history.points],
-                       "min": [(p.start, p.cheapest) for p in history.points],
-                       "wb": [(p.start, p.average) for p in history.world_bank]})
 
 
 def period_label(start: date, by_month: bool) -> str:

@@ -95,6 +95,15 @@ def openapi_document() -> dict:
         paths[f"/api/v1/indices.{fmt}"] = _operation(
             "Global indices per period", INDEX_COLUMNS, [_parameter(f) for f in STAT_FILTERS[1:]],
             False, fmt, "Index")
+    paths["/api/v1/partner/quotes"] = {"post": {
+        "summary": "Submit a provider's own price sheet (docs/price-feed.md)",
+        "security": [{"partnerKey": []}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {
+            "201": {"description": "Stored (counts of stored, already stored and quarantined prices)",
+                    "content": {"application/json": {"schema": {"type": "object", "required": ["status"],
+                                                                 "properties": {"status": {"type": "string"}}}}}},
+            "400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM, "413": _PROBLEM, "429": _PROBLEM}}}
     paths["/api/v1/openapi.json"] = {"get": {"summary": "This description", "responses": {
         "200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
     return {
@@ -104,5 +113,7 @@ def openapi_document() -> dict:
                                 "remit's own data: CC BY 4.0.",
                  "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"}},
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": {
+            "partnerKey": {"type": "http", "scheme": "bearer",
+                           "description": "an API key created in the partner portal"}}},
     }

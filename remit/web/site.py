@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..catalog import alpha2
+from ..charts import cost_chart
 from ..compare import RequestError
 from ..db import get_session
 from ..models import Corridor
@@ -156,7 +157,8 @@ def template_helpers() -> dict:
     return {**i18n.FORMATTERS, "language": current_language(), "languages": LANGUAGES,
             "labels": labels, "label": labels.label, "language_links": language_links,
             "inline_css": inline_css, "form_choices": form_choices, "pair_of": pair_of,
-            "source_names": source_names, "error_message": error_message, "script_url": script_url}
+            "source_names": source_names, "error_message": error_message, "script_url": script_url,
+            "cost_chart": cost_chart}
 
 
 def error_message(error: RequestError) -> str:
