@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import col, select
+from werkzeug.exceptions import NotFound
 
 from .. import accounts, partners
 from ..accounts import AccountError
@@ -23,6 +24,7 @@ from ..partners import NotYours
 from ..types import utcnow
 from ..vocab import RunStatus
 from .auth import current_user, require
+from .site import http_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 HEALTH_DAYS = 7
@@ -30,7 +32,7 @@ HEALTH_DAYS = 7
 
 @bp.errorhandler(NotYours)
 def not_found(_error):
-    abort(404)
+    return http_error(NotFound())
 
 
 def _page(template: str, status: int = 200, **context):

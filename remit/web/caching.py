@@ -75,10 +75,11 @@ class PageCache:
 
 
 def data_version(session: Session) -> tuple:
-    """Changes whenever a collection stores something: one plain query, no ORM objects,
-    on the request's own connection."""
+    """Changes whenever a collection stores something, a dispute is decided or a corridor
+    switched: one plain query, no ORM objects, on the request's own connection."""
     return tuple(session.connection().exec_driver_sql(
-        "SELECT (SELECT max(id) FROM quote), (SELECT max(id) FROM referencerate)").one())
+        "SELECT (SELECT max(id) FROM quote), (SELECT max(id) FROM referencerate), "
+        "(SELECT max(decided_at) FROM dispute), (SELECT count(*) FROM corridor WHERE enabled)").one())
 
 
 def cached_page(view: Callable[..., str]) -> Callable:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound
 from sqlmodel import select
 
 from .. import partners
@@ -25,13 +26,15 @@ from ..models import ApiKey, Dispute, Provider, ProviderFeed
 from ..partners import NotYours
 from ..types import utcnow
 from .auth import current_user, require
+from .site import http_error
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 
 @bp.errorhandler(NotYours)
 def not_yours(_error):
-    abort(404)
+    """Another provider's object, or none: the same 404 page."""
+    return http_error(NotFound())
 
 
 def _provider() -> Provider:
@@ -58,9 +61,10 @@ def index():
 @bp.get("/quotes.csv")
 @require("partner")
 def quotes_csv():
-    """Every quote collected for the provider, in the export's columns."""
+    """Every quote collected for the provider, in the export's columns (one provider's
+    quotes fit in memory; the researchers' API streams the big exports)."""
     rows = export_rows(get_session(), QuoteFilter(provider=_provider().slug))
-    response = Response(csv_chunks(rows), mimetype="text/csv")
+    response = Response("".join(csv_chunks(rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="remit-{_provider().slug}-{utcnow():%Y-%m-%d}.csv"')
     return response
