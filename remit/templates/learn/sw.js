@@ -4,8 +4,11 @@ const CACHE = "remit-{{ scope.strip('/') }}-{{ version }}";
 const PAGES = {{ pages | tojson }};
 const OFFLINE = {{ offline_url | tojson }};
 
+// Fetched without cookies: storing pages for later must never touch the reader's session
+// (a page's answer would otherwise replace the session a form on screen belongs to).
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PAGES)).then(() => self.skipWaiting()));
+  const requests = PAGES.map((url) => new Request(url, {credentials: "omit"}));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
