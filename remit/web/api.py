@@ -5,6 +5,7 @@ URL table (``remit.datasets`` defines every resource, its columns and filters):
 - ``/api/v1/<resource>.json|.csv``      corridors, providers, services, quotes, rates
 - ``/api/v1/series/<corridor>.json|.csv`` a corridor's statistic per period (stored)
 - ``/api/v1/indices.json|.csv``          global indices per period
+- ``/api/v1/partner/quotes``             POST: a provider's price sheet, with its API key
 - ``/api/v1/openapi.json``               the OpenAPI 3.1 description
 - ``/api/v1/``                           the documentation page
 
