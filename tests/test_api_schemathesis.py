@@ -15,7 +15,7 @@ from tests.site_data import market_app
 
 
 def test_generated_requests_never_fail_the_server(tmp_path, database_url):
-    # schemathesis leaves a streamed CSV unread, holding its request open: a file database
+    # a file database (when SQLite): generated requests may leave a streamed CSV unread
     app = market_app(database_url, tmp_path, API_RATE_LIMIT="1000000/minute")
     engine = app.extensions["remit.engine"]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

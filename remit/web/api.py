@@ -22,20 +22,30 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from sqlmodel import Session
 
 from scrapers.base import FormatError
 from scrapers.quotes import feed
 
 from .. import archive, datasets, partners
 from ..collect import Fetched, feed_identity, store_fetched
-from ..ingest.quotes import QuoteItem
 from ..datasets import RESOURCES, STAT_FILTERS, ParameterError, Resource
 from ..db import get_engine, get_session
-from ..i18n import LANGUAGES
 from ..export import csv_chunks, json_object
+from ..i18n import LANGUAGES
+from ..ingest.quotes import QuoteItem
 from ..types import utcnow
 from .caching import data_version
 from .openapi import openapi_document
@@ -113,7 +123,7 @@ def resource(name: str, fmt: str):
     _check_parameters(found.filters)
     filters = found.parse_filters(request.args, get_session())
     if fmt == "csv":
-        return _csv(name, found.column_names, lambda: found.rows(get_session(), filters, None, None))
+        return _csv(name, found.column_names, lambda session: found.rows(session, filters, None, None))
     size = _size()
     after = _cursor(name)
     return _conditional(lambda: _json_page(found, filters, after, size))
@@ -127,11 +137,11 @@ def series(corridor: str, fmt: str):
     key = _parse(datasets.parse_corridor, corridor, "corridor")
     datasets.corridor_id(get_session(), key)  # an unknown corridor is a 400 before any CSV
     options = _stat_options()
-    rows = lambda: datasets.series_rows(get_session(), key, **options)  # noqa: E731
+    rows = lambda session: datasets.series_rows(session, key, **options)  # noqa: E731
     columns = tuple(column.name for column in datasets.SERIES_COLUMNS)
     if fmt == "csv":
         return _csv(f"series-{key}", columns, rows)
-    return _conditional(lambda: _json_all(rows(), columns))
+    return _conditional(lambda: _json_all(rows(get_session()), columns))
 
 
 @bp.get("/indices.<fmt>")
@@ -144,11 +154,11 @@ def indices(fmt: str):
     weights = current_app.config["CORRIDOR_WEIGHTS"]
     if weights:
         options["weights_file"] = Path(weights)
-    rows = lambda: datasets.index_rows(get_session(), **options)  # noqa: E731
+    rows = lambda session: datasets.index_rows(session, **options)  # noqa: E731
     columns = tuple(column.name for column in datasets.INDEX_COLUMNS)
     if fmt == "csv":
         return _csv("indices", columns, rows)
-    return _conditional(lambda: _json_all(rows(), columns))
+    return _conditional(lambda: _json_all(rows(get_session()), columns))
 
 
 MAX_FEED_BYTES = 2_000_000
@@ -280,8 +290,19 @@ def _conditional(render) -> Response:
 
 
 def _csv(name: str, columns: tuple[str, ...], rows) -> Response:
-    """The whole result as CSV, streamed in chunks; compressed when the client asks."""
-    response = Response(stream_with_context(csv_chunks(rows(), columns)), mimetype="text/csv")
+    """The whole result as CSV, streamed in chunks; compressed when the client asks.
+
+    ``rows(session)`` runs on a session of the stream's own, closed when the stream ends
+    or is abandoned: the request's session is closed at the request's teardown, which
+    comes before a streamed body is sent.
+    """
+    engine = get_engine()
+
+    def generate() -> Iterator[str]:
+        with Session(engine) as session:
+            yield from csv_chunks(rows(session), columns)
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
     if request.args.get("_dl") == "1":
         response.headers["Content-Disposition"] = (
             f'attachment; filename="remit-{name}-{utcnow():%Y-%m-%d}.csv"')
