@@ -429,7 +429,8 @@ CHILDREN = {"baseline": run_baseline, "remit": run_remit, "series": run_series, 
 
 
 def child(mode: str, target: dict, expected: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="remit-bench-export-child-") as workdir:
+    # inside the parent's folder: removed with it even if this process is killed
+    with tempfile.TemporaryDirectory(prefix="child-", dir=target["folder"]) as workdir:
         result = CHILDREN[mode](target, expected, Path(workdir))
     result["peak_mb"], result["maxrss_mb"] = peak_mb(), maxrss_mb()
     print("RESULT " + json.dumps(result), flush=True)
@@ -603,12 +604,14 @@ def main() -> None:
             for backend in backends:
                 if backend == "sqlite":
                     path = Path(folder) / "remit.db"
-                    target = {"backend": backend, "url": f"sqlite:///{path}", "sqlite_path": str(path)}
+                    target = {"backend": backend, "url": f"sqlite:///{path}", "sqlite_path": str(path),
+                              "folder": folder}
                 else:
                     pg_admin(arguments.pg_url, f'CREATE SCHEMA "{schema}"')
                     schema_made = True
                     target = {"backend": backend, "url": pg_engine_url(arguments.pg_url, schema),
-                              "pg_conninfo": pg_conninfo(arguments.pg_url), "pg_schema": schema}
+                              "pg_conninfo": pg_conninfo(arguments.pg_url), "pg_schema": schema,
+                              "folder": folder}
                 print(f"filling {backend} with {arguments.rows:,} quotes ...", file=sys.stderr, flush=True)
                 fills[backend] = measure("fill", target, arguments.rows)  # in a child: this process stays small
                 targets[backend] = target

@@ -16,6 +16,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import pyotp
 from argon2 import PasswordHasher
@@ -61,13 +62,16 @@ def verify_password(user: User, password: str) -> bool:
     return True
 
 
-_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
+@cache
+def _dummy_hash() -> str:
+    """Made on first use, not at import: argon2 costs 64 MiB and a fraction of a second."""
+    return _hasher.hash("not a real password, only for equal timing")
 
 
 def spend_verification_time() -> None:
     """Verify against a dummy hash, so that an unknown email takes as long as a wrong password."""
     try:
-        _hasher.verify(_DUMMY_HASH, "something else")
+        _hasher.verify(_dummy_hash(), "something else")
     except VerificationError:
         pass
 
