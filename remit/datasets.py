@@ -60,7 +60,6 @@ class Resource:
     rows: Callable[..., Iterator[dict]]          # rows(session, filters, after, limit)
     filters: tuple[Filter, ...] = field(default_factory=tuple)
     key: str = "id"                               # the column cursors continue after
-    paged: bool = True
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -204,12 +204,11 @@ def logout():
 # --- invitations and resets -------------------------------------------------------------------
 
 
-@bp.route("/invitation/<secret>", methods=["GET", "POST"])
-def invitation(secret: str):
-    """An invited person chooses a password; the link then stops working."""
+def _choose_password(purpose: str, secret: str, apply):
+    """The page of a one-time link: choose a password, then ``apply(db, secret, password)``."""
     db = get_session()
     try:
-        token = accounts.find_token(db, "invite", secret)
+        token = accounts.find_token(db, purpose, secret)
     except AccountError as error:
         return render_template("auth/message.html", message=str(error)), 404
     if request.method == "GET":
@@ -217,12 +216,18 @@ def invitation(secret: str):
     if request.form.get("password") != request.form.get("confirm"):
         return render_template("auth/password.html", email=token.email, error="The two passwords differ."), 400
     try:
-        accounts.accept_invitation(db, secret, request.form.get("password", ""))
+        apply(db, secret, request.form.get("password", ""))
     except AccountError as error:
         db.rollback()
         return render_template("auth/password.html", email=token.email, error=str(error)), 400
     db.commit()
     return redirect(url_for(".login"))
+
+
+@bp.route("/invitation/<secret>", methods=["GET", "POST"])
+def invitation(secret: str):
+    """An invited person chooses a password; the link then stops working."""
+    return _choose_password("invite", secret, accounts.accept_invitation)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -254,19 +259,4 @@ def reset_request():
 @bp.route("/reset/<secret>", methods=["GET", "POST"])
 def reset(secret: str):
     """Choose a new password from a reset link; every other session of the user ends."""
-    db = get_session()
-    try:
-        token = accounts.find_token(db, "reset", secret)
-    except AccountError as error:
-        return render_template("auth/message.html", message=str(error)), 404
-    if request.method == "GET":
-        return render_template("auth/password.html", email=token.email, error=None)
-    if request.form.get("password") != request.form.get("confirm"):
-        return render_template("auth/password.html", email=token.email, error="The two passwords differ."), 400
-    try:
-        accounts.reset_password(db, secret, request.form.get("password", ""))
-    except AccountError as error:
-        db.rollback()
-        return render_template("auth/password.html", email=token.email, error=str(error)), 400
-    db.commit()
-    return redirect(url_for(".login"))
+    return _choose_password("reset", secret, accounts.reset_password)

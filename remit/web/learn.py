@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from decimal import Decimal
+from functools import cache
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from sqlmodel import select
@@ -212,9 +213,15 @@ def service_worker():
 
 def _content_version() -> str:
     """Changes when a module or remit itself changes, so the worker refreshes its copy;
-    the same in every worker process."""
-    stamp = "".join(content.sha256_of(path) for path in sorted(content.content_root().glob("*/*.md")))
-    return hashlib.sha256((stamp + remit_version()).encode()).hexdigest()[:12]
+    the same in every worker process. The files are hashed again only when one changed."""
+    paths = sorted(content.content_root().glob("*/*.md"))
+    return _version_of(tuple((path, path.stat().st_mtime_ns) for path in paths))
+
+
+@cache
+def _version_of(stamps: tuple) -> str:
+    digests = "".join(content.sha256_of(path) for path, _mtime in stamps)
+    return hashlib.sha256((digests + remit_version()).encode()).hexdigest()[:12]
 
 
 @offline.get("/manifest.webmanifest")

@@ -58,9 +58,7 @@ def _operation(summary: str, columns: tuple[Column, ...], parameters: list[dict]
             "next": {"type": ["string", "null"], "description": "cursor of the next page, null on the last"},
             "next_url": {"type": ["string", "null"]}}}
         content = {"application/json": {"schema": page}}
-    control = [p for p in _CONTROL if paged or p["name"] == "_dl"] if fmt == "json" else _CONTROL[2:]
-    if fmt == "json" and not paged:
-        control = []
+    control = _CONTROL[2:] if fmt == "csv" else _CONTROL if paged else []  # CSV: only _dl
     responses = {"200": {"description": summary, "content": content}, "400": _PROBLEM, "404": _PROBLEM,
                  "429": _PROBLEM}
     if fmt == "json":
