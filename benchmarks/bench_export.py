@@ -59,6 +59,8 @@ import time
 import uuid
 from pathlib import Path
 
+from machine import cpu_model, load_average
+
 ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_RATIO, TARGET_PEAK_MB, TARGET_SERIES_P99_MS = 0.5, 200.0, 50.0
@@ -456,23 +458,6 @@ def measure(mode: str, target: dict, expected: int) -> dict:
 
 
 # --- the report -------------------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{value:.1f}" for value in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def summary(runs: list[dict]) -> dict:

@@ -56,6 +56,8 @@ import threading
 import time
 from pathlib import Path
 
+from machine import cpu_model, load_average
+
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -354,23 +356,6 @@ def median_of(runs: list[dict]) -> dict:
 
 
 # --- the report -------------------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{value:.1f}" for value in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def print_report(arguments, generator, gunicorn_version: str, medians: dict, rounds: dict,
