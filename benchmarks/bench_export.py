@@ -211,9 +211,10 @@ def fill(url: str, rows: int, seed: int = 20261123) -> dict:
     from sqlmodel import Session, select
 
     from remit.catalog import sync_catalog
-    from remit.db import BulkInserter, make_engine
+    from remit.db import make_engine
     from remit.migrate import upgrade
-    from remit.models import Corridor, Provider, Quote, Service
+    from remit.models import Corridor, Provider, Service
+    from remit.quote_costs import QuoteInserter
     from remit.stats import compute
 
     times = {}
@@ -300,7 +301,7 @@ def fill(url: str, rows: int, seed: int = 20261123) -> dict:
     times["setup"] = time.perf_counter() - started
     started = time.perf_counter()
     with engine.begin() as connection:
-        inserter = BulkInserter(connection, Quote.__table__, QUOTE_COLUMNS)
+        inserter = QuoteInserter(connection, QUOTE_COLUMNS)  # as collections store them: costs derived
         stored = sum(inserter.insert(batch) for batch in batched(quote_rows(), BATCH))
     if stored != rows:
         raise RuntimeError(f"stored {stored} quotes, not {rows}")

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from .archive import sha256_of_file
 from .datasets import RESOURCES, Column
-from .export import csv_chunks
+from .export import csv_chunks, dict_cells
 from .models import Corridor, CorridorStat
 from .types import utcnow
 
@@ -66,13 +66,13 @@ def _field(column: Column) -> dict:
     return field
 
 
-def _write_gzip_csv(path: Path, columns: tuple[Column, ...], rows) -> BuiltFile:
+def _write_gzip_csv(path: Path, columns: tuple[Column, ...], cells) -> BuiltFile:
     count = 0
     names = tuple(column.name for column in columns)
 
     def counted():
         nonlocal count
-        for row in rows:
+        for row in cells:
             count += 1
             yield row
 
@@ -98,12 +98,13 @@ def build(engine: Engine, target: Path, now: datetime | None = None) -> dict:
     staging.mkdir(parents=True)
     resources = []
     with Session(engine) as session:
-        parts = [(name, resource.columns, resource.rows(session, {}, None, None), resource.description)
-                 for name, resource in RESOURCES.items()]
-        parts.append(("statistics", STAT_COLUMNS, _stat_rows(session),
+        parts = [(name, resource.columns, lambda resource=resource: resource.csv_rows(session, {}),
+                  resource.description) for name, resource in RESOURCES.items()]
+        stat_names = tuple(column.name for column in STAT_COLUMNS)
+        parts.append(("statistics", STAT_COLUMNS, lambda: dict_cells(_stat_rows(session), stat_names),
                       "Corridor statistics per month and quarter and amount tier"))
-        for name, columns, rows, description in parts:
-            built = _write_gzip_csv(staging / f"{name}.csv.gz", columns, rows)
+        for name, columns, cells, description in parts:
+            built = _write_gzip_csv(staging / f"{name}.csv.gz", columns, cells())
             resources.append({
                 "name": name, "path": built.name, "description": description, "format": "csv",
                 "mediatype": "text/csv", "compression": "gz", "encoding": "utf-8",

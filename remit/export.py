@@ -2,6 +2,12 @@
 
 The columns are documented in docs/export.md; they are a public contract, so a column is
 only ever added at the end, never renamed or dropped.
+
+The database hands each quote out already written as CSV text: decimals as canonical text
+(``remit.types.decimal_text``: PostgreSQL's ``trim_scale`` gives the same), times as
+``YYYY-MM-DDTHH:MM:SSZ``, booleans as ``true``/``false``, the costs from the columns
+``remit.quote_costs`` stored with the quote. An export of millions of rows thus costs no
+Python per value; ``export_rows`` turns the same cells back into values for JSON.
 """
 
 from __future__ import annotations
@@ -9,16 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
+from itertools import chain, islice
 from typing import TextIO
 
-from sqlmodel import Session, select
+from sqlalchemy import String, and_, case, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session
 
 from .models import Corridor, Provider, Quote, Service
-from .queries import quote_breakdown
 from .vocab import CollectionMethod
 
 _RPW_IMPORT = CollectionMethod.RPW_IMPORT.value
@@ -31,8 +40,9 @@ COLUMNS = (
     "reference_rate_source", "fx_margin_pct", "total_cost_pct", "received_amount",
     "receive_currency", "transparent", "promotional", "indicative",
 )
-PERCENT_PLACES = Decimal("0.0001")
-AMOUNT_PLACES = Decimal("0.000001")
+DECIMAL_COLUMNS = frozenset({"send_amount", "fee", "exchange_rate", "reference_rate",
+                             "fx_margin_pct", "total_cost_pct", "received_amount"})
+BOOLEAN_COLUMNS = frozenset({"transparent", "promotional", "indicative"})
 FETCH_SIZE = 2000
 
 
@@ -54,14 +64,48 @@ class QuoteFilter:
     limit: int | None = None
 
 
-_COLUMNS = (Quote.id, Quote.source, Quote.source_ref, Quote.collection_method, Quote.collected_at,
-            Quote.period, Quote.reported_provider, Quote.amount_tier, Quote.send_amount,
-            Quote.send_currency, Quote.fee, Quote.fee_currency, Quote.fee_mode, Quote.receiving_fee,
-            Quote.exchange_rate, Quote.reference_rate, Quote.reference_rate_source,
-            Quote.received_amount, Quote.receive_currency, Quote.transparent, Quote.promotional,
-            Quote.indicative, Service.payment_instrument, Service.access_point,
-            Service.pickup_method, Service.speed, Provider.slug, Provider.firm_type,
-            Corridor.source_country, Corridor.destination_country)
+def _text_of(name: str, sqlite: str, postgresql: str) -> type[FunctionElement]:
+    """A SQL expression of one argument that gives text, written for each database: the
+    ``{}`` of each template is the argument."""
+    element = type(name, (FunctionElement,), {"type": String(), "name": name, "inherit_cache": True})
+
+    def compiler_for(template: str):
+        return lambda element, compiler, **kw: template.format(compiler.process(element.clauses, **kw))
+
+    compiles(element)(compiler_for(sqlite))
+    compiles(element, "postgresql")(compiler_for(postgresql))
+    return element
+
+
+# a stored decimal as canonical text: SQLite keeps it so (remit.types.decimal_text)
+_DecimalText = _text_of("decimal_text", "{}", "trim_scale({})::text")
+# a stored UTC time as YYYY-MM-DDTHH:MM:SSZ, seconds truncated
+_UtcText = _text_of("utc_text", "strftime('%Y-%m-%dT%H:%M:%SZ', {})",
+                    """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""")
+
+
+def _boolean_text(column):
+    return case((column, literal_column("'true'", String)), else_=literal_column("'false'", String))
+
+
+# The SELECT of every export column, in COLUMNS order, each as the CSV cell it becomes.
+_CELLS = (
+    Quote.id, Quote.source, Quote.source_ref, Quote.collection_method, _UtcText(Quote.collected_at),
+    Quote.period, Corridor.source_country.concat(literal_column("'-'", String)).concat(Corridor.destination_country),
+    Corridor.source_country, Corridor.destination_country,
+    case((and_(Quote.collection_method == literal_column(f"'{_RPW_IMPORT}'", String),
+               func.coalesce(Quote.reported_provider, literal_column("''", String)) != literal_column("''", String)),
+          Quote.reported_provider), else_=Provider.slug),  # RPW rows: the firm as the World Bank wrote it
+    Provider.firm_type, Service.payment_instrument, Service.access_point, Service.pickup_method,
+    Service.speed, Quote.amount_tier, _DecimalText(Quote.send_amount), Quote.send_currency,
+    _DecimalText(Quote.fee), Quote.fee_currency, _DecimalText(Quote.exchange_rate),
+    _DecimalText(Quote.reference_rate), Quote.reference_rate_source, _DecimalText(Quote.fx_margin_pct),
+    _DecimalText(Quote.total_cost_pct),
+    _DecimalText(func.coalesce(Quote.received_amount, Quote.computed_received_amount)),  # as stated, else computed
+    Quote.receive_currency, _boolean_text(Quote.transparent), _boolean_text(Quote.promotional),
+    _boolean_text(Quote.indicative),
+)
+assert len(_CELLS) == len(COLUMNS)
 _EQUAL = {"source": Quote.source, "collection_method": Quote.collection_method,
           "amount_tier": Quote.amount_tier, "transparent": Quote.transparent,
           "promotional": Quote.promotional, "indicative": Quote.indicative,
@@ -69,9 +113,8 @@ _EQUAL = {"source": Quote.source, "collection_method": Quote.collection_method,
 
 
 def _statement(filters: QuoteFilter):
-    """Plain columns, not ORM objects: an export may be millions of rows."""
-    statement = (select(*_COLUMNS)
-                 .join(Service, Quote.service_id == Service.id)
+    statement = (select(*(cell.label(name) for cell, name in zip(_CELLS, COLUMNS, strict=True)))
+                 .join_from(Quote, Service, Quote.service_id == Service.id)
                  .join(Provider, Service.provider_id == Provider.id)
                  .join(Corridor, Service.corridor_id == Corridor.id)
                  .order_by(Quote.id))
@@ -90,43 +133,28 @@ def _statement(filters: QuoteFilter):
     return statement.execution_options(yield_per=FETCH_SIZE)
 
 
-def _plain(value: Decimal | None, places: Decimal | None = None) -> Decimal | None:
-    if value is None:
-        return None
-    if places is not None:
-        value = value.quantize(places)
-    return value.normalize()  # the same text from SQLite and PostgreSQL: no trailing zeros
+def export_cells(session: Session, filters: QuoteFilter) -> Iterator[Sequence]:
+    """Every matching quote as its CSV cells in COLUMNS order (None: empty), streamed from
+    the database (a server-side cursor on PostgreSQL) in batches of FETCH_SIZE."""
+    result = session.connection().execute(_statement(filters))
+    return chain.from_iterable(result.partitions())
 
 
 def export_rows(session: Session, filters: QuoteFilter) -> Iterator[dict]:
-    """Every matching quote as a dict of the export columns, streamed from the database."""
-    for row in session.exec(_statement(filters)):
-        breakdown = quote_breakdown(row)
-        received = row.received_amount
-        if received is None and breakdown is not None:
-            received = breakdown.received_amount
-        is_rpw = row.collection_method == _RPW_IMPORT
-        yield {
-            "quote_id": row.id, "source": row.source, "source_ref": row.source_ref,
-            "collection_method": row.collection_method,
-            "collected_at": row.collected_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "period": row.period, "corridor": f"{row.source_country}-{row.destination_country}",
-            "source_country": row.source_country, "destination_country": row.destination_country,
-            "provider": row.reported_provider if is_rpw and row.reported_provider else row.slug,
-            "firm_type": row.firm_type, "payment_instrument": row.payment_instrument,
-            "access_point": row.access_point, "pickup_method": row.pickup_method,
-            "speed": row.speed, "amount_tier": row.amount_tier,
-            "send_amount": _plain(row.send_amount), "send_currency": row.send_currency,
-            "fee": _plain(row.fee), "fee_currency": row.fee_currency,
-            "exchange_rate": _plain(row.exchange_rate),
-            "reference_rate": _plain(row.reference_rate),
-            "reference_rate_source": row.reference_rate_source,
-            "fx_margin_pct": _plain(breakdown and breakdown.rate_margin_pct, PERCENT_PLACES),
-            "total_cost_pct": _plain(breakdown and breakdown.total_cost_pct, PERCENT_PLACES),
-            "received_amount": _plain(received, AMOUNT_PLACES),
-            "receive_currency": row.receive_currency, "transparent": row.transparent,
-            "promotional": row.promotional, "indicative": row.indicative,
-        }
+    """Every matching quote as a dict of the export columns: decimals as ``Decimal``,
+    booleans as ``bool``, the time as its text."""
+    for cells in export_cells(session, filters):
+        yield {name: _value(name, cell) for name, cell in zip(COLUMNS, cells)}
+
+
+def _value(name: str, cell):
+    if cell is None:
+        return None
+    if name in DECIMAL_COLUMNS:
+        return Decimal(cell)
+    if name in BOOLEAN_COLUMNS:
+        return cell == "true"
+    return cell
 
 
 def _csv_cell(value: object) -> object:
@@ -139,42 +167,36 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-def csv_chunks(rows: Iterator[dict], columns: tuple[str, ...] = COLUMNS,
+def dict_cells(rows: Iterator[dict], columns: tuple[str, ...]) -> Iterator[list]:
+    """Rows as dicts to CSV cells in ``columns`` order."""
+    for row in rows:
+        yield [_csv_cell(row[column]) for column in columns]
+
+
+def csv_chunks(cells: Iterator[Sequence], columns: tuple[str, ...] = COLUMNS,
                rows_per_chunk: int = 1000) -> Iterator[str]:
-    """CSV text with a header, in chunks of rows: for streaming to a file or a response."""
+    """CSV text with a header, in chunks of rows: for streaming to a file or a response.
+    ``cells``: each row's cells in ``columns`` order (``export_cells``, ``dict_cells``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_cell(row[column]) for column in columns])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    cells = iter(cells)
+    while True:
+        batch = list(islice(cells, rows_per_chunk))
+        writer.writerows(batch)
+        if len(batch) < rows_per_chunk:
+            break
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
-def write_csv(rows: Iterator[dict], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> int:
-    """Write rows as CSV with a header; return how many rows were written."""
-    counted = _Counter(rows)
-    for chunk in csv_chunks(counted, columns):
+def write_csv(cells: Iterator[Sequence], out: TextIO, columns: tuple[str, ...] = COLUMNS) -> None:
+    """Write CSV with a header; ``cells`` as for ``csv_chunks``."""
+    for chunk in csv_chunks(cells, columns):
         out.write(chunk)
-    return counted.count
-
-
-class _Counter:
-    """Counts the rows an iterator hands out."""
-
-    def __init__(self, rows: Iterator[dict]) -> None:
-        self.rows, self.count = iter(rows), 0
-
-    def __iter__(self) -> _Counter:
-        return self
-
-    def __next__(self) -> dict:
-        row = next(self.rows)
-        self.count += 1
-        return row
 
 
 def _json_value(value: object) -> str:

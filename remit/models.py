@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Text, UniqueConstraint, false
+from sqlalchemy import Index, Text, UniqueConstraint, event, false
 from sqlmodel import Field, SQLModel
 
-from .types import Money, Rate, UTCDateTime, utcnow
+from .types import ExactDecimal, Money, Percent, Rate, UTCDateTime, utcnow
 from .vocab import FeeMode, RunStatus, Speed
 
 
@@ -144,6 +144,24 @@ class Quote(SQLModel, table=True):
     promotional: bool = Field(default=False)
     indicative: bool = Field(default=False)
     raw_sha256: str | None = Field(default=None, max_length=64)
+    # Derived when stored, by remit.quote_costs through remit.costs, from the fields above,
+    # rounded as the exports give them: an export of millions of quotes is then text the
+    # database hands out. Rankings and statistics compute from the fields above instead.
+    fx_margin_pct: Decimal | None = Field(default=None, sa_type=Percent())
+    total_cost_pct: Decimal | None = Field(default=None, sa_type=Percent())
+    computed_received_amount: Decimal | None = Field(default=None, sa_type=ExactDecimal(48, 6))
+
+
+@event.listens_for(Quote, "before_insert")
+def _derive_costs(_mapper, _connection, quote: Quote) -> None:
+    """Quotes added one by one through the ORM; bulk inserts derive in their rows."""
+    from .quote_costs import derived_costs  # it reads this module
+    quote.fx_margin_pct, quote.total_cost_pct, quote.computed_received_amount = derived_costs(
+        **{name: getattr(quote, name) for name in COST_INPUTS})
+
+
+COST_INPUTS = ("send_amount", "send_currency", "fee", "fee_currency", "fee_mode",
+               "exchange_rate", "reference_rate", "receiving_fee")
 
 
 class ReferenceRate(SQLModel, table=True):

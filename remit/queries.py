@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .costs import ZERO, CostBreakdown, CostInputError, cost_breakdown
 from .catalog import alpha2
-from .models import Corridor, Quote, Service
+from .models import COST_INPUTS, Corridor, Quote, Service
 
 
 def quote_breakdown(quote: Quote) -> CostBreakdown | None:
-    """The cost breakdown of a stored quote on its own terms, or None if it cannot be priced.
+    """The cost breakdown of a stored quote on its own terms, or None if it cannot be priced."""
+    return breakdown_of(**{name: getattr(quote, name) for name in COST_INPUTS})
+
+
+def breakdown_of(*, send_amount: Decimal, send_currency: str, fee: Decimal, fee_currency: str,
+                 fee_mode: str, exchange_rate: Decimal | None, reference_rate: Decimal | None,
+                 receiving_fee: Decimal | None) -> CostBreakdown | None:
+    """The cost breakdown of a quote's fields (``COST_INPUTS``), or None if it cannot be priced.
 
     A fee charged in another currency than the amount would need a conversion that the
     quote does not record, so such a quote is not priced rather than priced by a guess.
     """
-    if quote.fee_currency != quote.send_currency:
+    if fee_currency != send_currency:
         return None
     try:
         return cost_breakdown(
-            send_amount=quote.send_amount, fee=quote.fee, fee_mode=quote.fee_mode,
-            exchange_rate=quote.exchange_rate, reference_rate=quote.reference_rate,
-            receiving_fee=quote.receiving_fee if quote.receiving_fee is not None else ZERO,
+            send_amount=send_amount, fee=fee, fee_mode=fee_mode, exchange_rate=exchange_rate,
+            reference_rate=reference_rate,
+            receiving_fee=receiving_fee if receiving_fee is not None else ZERO,
         )
     except CostInputError:
         return None

@@ -2,7 +2,10 @@
 
 SQLite has no decimal type: SQLAlchemy's Numeric goes through float there. ``Money`` and
 ``Rate`` store the exact decimal text on SQLite and NUMERIC(p, s) on PostgreSQL, so a
-``Decimal`` always comes back as the same ``Decimal``. Sorting or summing these columns in
+``Decimal`` always comes back with the same value. The text is canonical (``decimal_text``:
+no exponent, no trailing zeros, no negative zero), the text PostgreSQL gives for
+``trim_scale(value)::text``, so SQL can hand either database's decimals out as text
+unchanged (the exports do). Sorting or summing these columns in
 SQL is therefore only meaningful on PostgreSQL: do arithmetic in Python (``remit.costs``).
 """
 
@@ -43,12 +46,19 @@ class ExactDecimal(TypeDecorator):
             value = value.quantize(Decimal(1).scaleb(-self.scale))
         if value and value.adjusted() >= self.precision - self.scale:
             raise ValueError(f"{value} has too many digits for this column")
-        return str(value) if dialect.name == "sqlite" else value
+        return decimal_text(value) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         return Decimal(value) if isinstance(value, str) else value
+
+
+def decimal_text(value: Decimal) -> str:
+    """A finite decimal as plain text: no exponent, no trailing zeros, "0" for any zero."""
+    if not value:
+        return "0"
+    return format(value.normalize(), "f")
 
 
 def Money() -> ExactDecimal:  # noqa: N802 - reads like a type in model declarations
@@ -59,6 +69,12 @@ def Money() -> ExactDecimal:  # noqa: N802 - reads like a type in model declarat
 def Rate() -> ExactDecimal:  # noqa: N802
     """Exchange rates: 12 decimals, enough for 0.000012 USD per UZS."""
     return ExactDecimal(28, 12)
+
+
+def Percent() -> ExactDecimal:  # noqa: N802
+    """Percentages rounded to 4 decimals, as the exports give them; wide enough for any
+    ratio of two stored amounts or rates."""
+    return ExactDecimal(40, 4)
 
 
 class UTCDateTime(TypeDecorator):

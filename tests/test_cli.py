@@ -92,5 +92,5 @@ def test_db_upgrade_and_current(bare_app):
     runner = bare_app.test_cli_runner()
     assert "database: empty" in runner.invoke(args=["db", "current"]).output
     result = runner.invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0 and "database at revision 0007" in result.output
-    assert "database: 0007; newest: 0007" in runner.invoke(args=["db", "current"]).output
+    assert result.exit_code == 0 and "database at revision 0008" in result.output
+    assert "database: 0008; newest: 0008" in runner.invoke(args=["db", "current"]).output

@@ -61,6 +61,9 @@ def test_a_consistent_quote_is_stored_with_its_benchmark(catalogue):
     assert quote.reference_rate_date == date(2026, 3, 9)
     assert quote.period == "2026Q1" and quote.amount_tier == 200 and quote.fee_currency == "RUB"
     assert quote.transparent and quote.raw_sha256 == "ab" * 32
+    # fee 1%, margin (0.128 - 0.1265) / 0.128 = 1.171875%: stored rounded for the exports
+    assert (quote.fx_margin_pct, quote.total_cost_pct, quote.computed_received_amount) == (
+        D("1.1719"), D("2.1719"), D("1265"))
     with Session(catalogue) as session:
         service = session.get(Service, quote.service_id)
         assert (service.pickup_method, service.speed) == ("cash", "less_than_1_hour")

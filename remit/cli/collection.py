@@ -13,7 +13,7 @@ from sqlmodel import select
 from scrapers.registry import QUOTE_SOURCES, RATE_SOURCES
 
 from ..db import get_engine, get_session
-from ..export import write_csv, write_json
+from ..export import dict_cells, write_csv, write_json
 from ..models import CollectionRun, ReferenceRate
 from ..vocab import RunStatus
 from .data import corridor_option
@@ -102,8 +102,10 @@ def rates_export(source: str | None, day, output_format: str) -> None:
     rows = ({"source": rate.source, "base": rate.base, "quote": rate.quote, "rate": rate.rate,
              "as_of": rate.as_of.isoformat()}
             for rate in get_session().exec(statement.execution_options(yield_per=1000)))
-    writer = write_csv if output_format == "csv" else write_json
-    writer(rows, sys.stdout, RATE_COLUMNS)
+    if output_format == "csv":
+        write_csv(dict_cells(rows, RATE_COLUMNS), sys.stdout, RATE_COLUMNS)
+    else:
+        write_json(rows, sys.stdout, RATE_COLUMNS)
 
 
 @click.command("runs")

@@ -42,6 +42,17 @@ def db_current() -> None:
     click.echo(f"database: {current_revision(get_engine()) or 'empty'}; newest: {head_revision()}")
 
 
+@db_group.command("recompute-costs")
+@with_appcontext
+def db_recompute_costs() -> None:
+    """Work out every quote's stored cost columns again (after a change to remit.costs)."""
+    from ..quote_costs import recompute
+
+    with get_engine().begin() as connection:
+        count = recompute(connection)
+    click.echo(f"recomputed the costs of {count} quotes")
+
+
 # --- remit catalog ------------------------------------------------------------------------
 
 
@@ -140,7 +151,7 @@ def export_group() -> None:
 def export_quotes(corridor: str | None, source: str | None, since, output_format: str) -> None:
     """Stream quotes to standard output, one row per quote and amount."""
     from ..db import get_session
-    from ..export import QuoteFilter, export_rows, write_csv, write_json
+    from ..export import QuoteFilter, export_cells, export_rows, write_csv, write_json
     from ..queries import quote_sources
 
     session = get_session()
@@ -151,8 +162,10 @@ def export_quotes(corridor: str | None, source: str | None, since, output_format
                                  param_hint="--source")
     filters = QuoteFilter(corridor_id=corridor_row.id if corridor_row else None, source=source,
                           since=since.replace(tzinfo=UTC) if since else None)
-    writer = write_csv if output_format == "csv" else write_json
-    writer(export_rows(session, filters), sys.stdout)
+    if output_format == "csv":
+        write_csv(export_cells(session, filters), sys.stdout)
+    else:
+        write_json(export_rows(session, filters), sys.stdout)
 
 
 def corridor_option(session, key: str, *, catalog_only: bool = False):

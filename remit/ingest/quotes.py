@@ -19,8 +19,8 @@ from sqlmodel import Session, select
 from scrapers.base import QuoteObservation
 
 from ..catalog import alpha3, slugify
-from ..db import BulkInserter
-from ..models import Corridor, Provider, Quote, Service
+from ..models import Corridor, Provider, Service
+from ..quote_costs import QuoteInserter
 from ..reference import Benchmark, resolve
 from ..rpw.parse import quarter_of
 from ..vocab import AccessPoint, CollectionMethod, FeeMode, PaymentInstrument, PickupMethod, Speed
@@ -176,8 +176,8 @@ def store_quotes(session: Session, run_id: int, items: Iterable[QuoteItem], *, n
     session.flush()  # new services get their ids, all in one go
     rows = [_quote_row(item.observation, item, service.id, run_id, benchmark)
             for item, service, benchmark in accepted]
-    inserter = BulkInserter(session.connection(), Quote.__table__, QUOTE_COLUMNS,
-                            skip_duplicates_of=("source", "source_ref"))
+    inserter = QuoteInserter(session.connection(), QUOTE_COLUMNS,
+                             skip_duplicates_of=("source", "source_ref"))
     counts.stored = inserter.insert(rows)
     counts.already_stored = len(rows) - counts.stored
     return counts

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 
 from .. import archive
 from ..catalog import alpha2, ensure_country, ensure_currency, local_currency, slugify
-from ..db import BulkInserter
-from ..models import CollectionRun, Corridor, Country, Provider, Quote, Service
+from ..models import CollectionRun, Corridor, Country, Provider, Service
+from ..quote_costs import QuoteInserter
 from ..types import utcnow
 from ..vocab import CollectionMethod, FeeMode, RunStatus
 from .parse import RowError, RpwRecord, ServiceAttributes, parse_row
@@ -140,7 +140,7 @@ def _quote_rows(record: RpwRecord, service_id: int, run_id: int | None, sha: str
     ) for tier in record.tiers]
 
 
-def _insert_new(inserter: BulkInserter, batch: list[tuple], report: ImportReport) -> None:
+def _insert_new(inserter: QuoteInserter, batch: list[tuple], report: ImportReport) -> None:
     added = inserter.insert(batch)  # quotes already stored (same source_ref) are skipped
     report.quotes_added += added
     report.quotes_already_present += len(batch) - added
@@ -148,8 +148,8 @@ def _insert_new(inserter: BulkInserter, batch: list[tuple], report: ImportReport
 
 def _load(session: Session, rows: Iterable, report: ImportReport, run_id: int | None) -> None:
     resolver = _Resolver(session, report)
-    inserter = BulkInserter(session.connection(), Quote.__table__, QUOTE_COLUMNS,
-                            skip_duplicates_of=("source", "source_ref"))
+    inserter = QuoteInserter(session.connection(), QUOTE_COLUMNS,
+                             skip_duplicates_of=("source", "source_ref"))
     seen: dict[str, tuple[int, str | None]] = {}  # id -> where it was first seen
     batch: list[dict] = []
     for raw in rows:

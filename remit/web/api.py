@@ -43,7 +43,7 @@ from .. import archive, datasets, partners
 from ..collect import Fetched, feed_identity, store_fetched
 from ..datasets import RESOURCES, STAT_FILTERS, ParameterError, Resource
 from ..db import get_engine, get_session
-from ..export import csv_chunks, json_object
+from ..export import csv_chunks, dict_cells, json_object
 from ..i18n import LANGUAGES
 from ..ingest.quotes import QuoteItem
 from ..types import utcnow
@@ -123,7 +123,7 @@ def resource(name: str, fmt: str):
     _check_parameters(found.filters)
     filters = found.parse_filters(request.args, get_session())
     if fmt == "csv":
-        return _csv(name, found.column_names, lambda session: found.rows(session, filters, None, None))
+        return _csv(name, found.column_names, lambda session: found.csv_rows(session, filters))
     size = _size()
     after = _cursor(name)
     return _conditional(lambda: _json_page(found, filters, after, size))
@@ -140,7 +140,7 @@ def series(corridor: str, fmt: str):
     rows = lambda session: datasets.series_rows(session, key, **options)  # noqa: E731
     columns = tuple(column.name for column in datasets.SERIES_COLUMNS)
     if fmt == "csv":
-        return _csv(f"series-{key}", columns, rows)
+        return _csv(f"series-{key}", columns, lambda session: dict_cells(rows(session), columns))
     return _conditional(lambda: _json_all(rows(get_session()), columns))
 
 
@@ -157,7 +157,7 @@ def indices(fmt: str):
     rows = lambda session: datasets.index_rows(session, **options)  # noqa: E731
     columns = tuple(column.name for column in datasets.INDEX_COLUMNS)
     if fmt == "csv":
-        return _csv("indices", columns, rows)
+        return _csv("indices", columns, lambda session: dict_cells(rows(session), columns))
     return _conditional(lambda: _json_all(rows(get_session()), columns))
 
 
@@ -289,10 +289,10 @@ def _conditional(render) -> Response:
     return response
 
 
-def _csv(name: str, columns: tuple[str, ...], rows) -> Response:
+def _csv(name: str, columns: tuple[str, ...], cells) -> Response:
     """The whole result as CSV, streamed in chunks; compressed when the client asks.
 
-    ``rows(session)`` runs on a session of the stream's own, closed when the stream ends
+    ``cells(session)`` (each row's CSV cells, in ``columns`` order) runs on a session of the stream's own, closed when the stream ends
     or is abandoned: the request's session is closed at the request's teardown, which
     comes before a streamed body is sent.
     """
@@ -300,7 +300,7 @@ def _csv(name: str, columns: tuple[str, ...], rows) -> Response:
 
     def generate() -> Iterator[str]:
         with Session(engine) as session:
-            yield from csv_chunks(rows(session), columns)
+            yield from csv_chunks(cells(session), columns)
 
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     if request.args.get("_dl") == "1":

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from .. import partners
 from ..db import get_session
-from ..export import QuoteFilter, csv_chunks, export_rows
+from ..export import QuoteFilter, csv_chunks, export_cells
 from ..history import cost_history
 from ..models import ApiKey, Dispute, Provider, ProviderFeed
 from ..partners import NotYours
@@ -63,8 +63,8 @@ def index():
 def quotes_csv():
     """Every quote collected for the provider, in the export's columns (one provider's
     quotes fit in memory; the researchers' API streams the big exports)."""
-    rows = export_rows(get_session(), QuoteFilter(provider=_provider().slug))
-    response = Response("".join(csv_chunks(rows)), mimetype="text/csv")
+    cells = export_cells(get_session(), QuoteFilter(provider=_provider().slug))
+    response = Response("".join(csv_chunks(cells)), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="remit-{_provider().slug}-{utcnow():%Y-%m-%d}.csv"')
     return response
