@@ -3,8 +3,8 @@
 Builds one database per backend, once: a SQLite file in a temporary folder and a fresh
 schema of its own in PostgreSQL (dropped at the end, also on an error or Ctrl-C). Fill:
 migrations, the catalogue, 40 providers with one service each in 4 catalogue corridors
-(RUS-TJK, RUS-KGZ, RUS-UZB, ITA-MDA), then the quotes with remit.db.BulkInserter in batches
-of 10,000 in one transaction: one year of collections, each asked at both RPW tiers (USD
+(RUS-TJK, RUS-KGZ, RUS-UZB, ITA-MDA), then the quotes with remit.quote_costs.QuoteInserter
+(as collections store them, costs derived) in batches of 10,000 in one transaction: one year of collections, each asked at both RPW tiers (USD
 200 and 500), Decimal amounts, fees and rates, about 12% of rates not disclosed (one
 service in ten never discloses), three fee modes, unique source refs. Then ANALYZE (on
 PostgreSQL VACUUM (ANALYZE) of the schema's own tables) and the stored statistics
@@ -12,10 +12,10 @@ PostgreSQL VACUUM (ANALYZE) of the schema's own tables) and the stored statistic
 
 Then, per backend, each run in a fresh process so that its peak memory is its own:
 
-- baseline: a raw DB-API cursor (sqlite3, or a psycopg server-side cursor), the same
-            SELECT as remit.export (the same 30 quote, service, provider and corridor
-            columns, the same joins, ORDER BY quote id), fetchmany(2000), every row written
-            by csv.writer to a sink that only counts characters: no conversion at all;
+- baseline: a raw DB-API cursor (sqlite3, or a psycopg server-side cursor) selecting the
+            31 stored quote, service, provider and corridor columns the export's 30 cells
+            come from, as stored (the same joins, ORDER BY quote id), fetchmany(2000), every
+            row written by csv.writer to a sink that only counts characters: no conversion;
 - remit:    create_app() on that database, then GET /api/v1/quotes.csv through the Flask
             test client (buffered=False, no Accept-Encoding: no compression), the body
             iterated chunk by chunk, counting bytes and lines and keeping nothing. The row
@@ -43,126 +43,26 @@ with the rows), series p99 under 50 ms.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
-import random
-import resource
 import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
+from export_fill import CORRIDORS, SERVICES_PER_CORRIDOR
+from export_runs import (CHILDREN, EXPORT_PATH, SERIES_PATH, SERIES_REQUESTS, SERIES_WARMUP,
+                         child)
 from machine import cpu_model, load_average
 
 ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_RATIO, TARGET_PEAK_MB, TARGET_SERIES_P99_MS = 0.5, 200.0, 50.0
-FETCH = 2000
-BATCH = 10_000
-SERIES_CORRIDOR = "RUS-TJK"
-SERIES_PATH = f"/api/v1/series/{SERIES_CORRIDOR}.json?period=month"
-SERIES_REQUESTS, SERIES_WARMUP = 200, 20
-EXPORT_PATH = "/api/v1/quotes.csv"
-
-# The export's SELECT (remit.export._statement with no filter), written out by hand.
-BASELINE_SQL = """
-SELECT quote.id, quote.source, quote.source_ref, quote.collection_method, quote.collected_at,
-       quote.period, quote.reported_provider, quote.amount_tier, quote.send_amount,
-       quote.send_currency, quote.fee, quote.fee_currency, quote.fee_mode, quote.receiving_fee,
-       quote.exchange_rate, quote.reference_rate, quote.reference_rate_source,
-       quote.received_amount, quote.receive_currency, quote.transparent, quote.promotional,
-       quote.indicative, service.payment_instrument, service.access_point,
-       service.pickup_method, service.speed, provider.slug, provider.firm_type,
-       corridor.source_country, corridor.destination_country
-FROM quote
-JOIN service ON quote.service_id = service.id
-JOIN provider ON service.provider_id = provider.id
-JOIN corridor ON service.corridor_id = corridor.id
-ORDER BY quote.id
-"""
-BASELINE_HEADER = [line.strip() for line in
-                   BASELINE_SQL.split("FROM")[0].replace("SELECT", "").split(",")]
-
-# corridor -> (reference rate: units received per unit sent, send amounts at USD 200 / 500,
-# reference source)
-CORRIDORS = {
-    ("RUS", "TJK"): ("0.1200", {200: "16000", 500: "40000"}, "cbr"),
-    ("RUS", "KGZ"): ("1.0500", {200: "16000", 500: "40000"}, "cbr"),
-    ("RUS", "UZB"): ("152.30", {200: "16000", 500: "40000"}, "cbr"),
-    ("ITA", "MDA"): ("19.450", {200: "185", 500: "460"}, "ecb"),
-}
-SERVICES_PER_CORRIDOR = 10
-PICKUPS = ["cash", "bank_account", "card", "mobile_wallet", "home_delivery"]
-SPEEDS = ["less_than_1_hour", "same_day", "next_day", "2_days", "3_5_days", "6_days_or_more"]
-FIRMS = ["money_transfer_operator", "bank", "digital_only", "mobile_operator", "post_office"]
-EXPORT_TABLES = ("quote", "service", "provider", "corridor", "corridorstat")
-QUOTE_COLUMNS = [
-    "service_id", "source", "source_ref", "collection_method", "collected_at", "period",
-    "send_amount", "send_currency", "amount_tier", "fee", "fee_currency", "fee_mode",
-    "receiving_fee", "exchange_rate", "receive_currency", "reference_rate",
-    "reference_rate_source", "reference_rate_date", "transparent", "promotional", "indicative",
-]
-
-
-# --- memory and time --------------------------------------------------------------------
-
-
-def rss_mb() -> float:
-    """The process's resident set now, in MB (MiB), from /proc."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_mb()
-
-
-def peak_mb() -> float:
-    """This process's peak RSS in MB: VmHWM, the high-water mark of its own memory map.
-
-    ru_maxrss is not that for a forked child: Linux carries the parent's RSS at the fork
-    over into the child's ru_maxrss, across exec. VmHWM starts afresh at exec."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return maxrss_mb()
-
-
-def maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-class Progress:
-    """RSS when the count first passes 10% and 50% of the expected rows."""
-
-    def __init__(self, expected: int) -> None:
-        self.thresholds = [max(1, expected // 10), max(1, expected // 2)]
-        self.samples: list[float] = []
-
-    def check(self, count: int) -> None:
-        while len(self.samples) < len(self.thresholds) and count >= self.thresholds[len(self.samples)]:
-            self.samples.append(rss_mb())
-
-    def at(self, index: int) -> float | None:
-        return self.samples[index] if index < len(self.samples) else None
 
 
 # --- the database -----------------------------------------------------------------------
@@ -190,254 +90,6 @@ def pg_admin(base: str, statement: str) -> None:
         connection.execute(statement)
 
 
-def batched(iterable, size: int):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def fill(url: str, rows: int, seed: int = 20261123) -> dict:
-    """Schema, catalogue, 40 services and ``rows`` quotes, then ANALYZE and the statistics.
-    Returns the time each step took."""
-    from datetime import UTC, datetime, timedelta
-    from decimal import Decimal
-
-    from sqlalchemy import text
-    from sqlmodel import Session, select
-
-    from remit.catalog import sync_catalog
-    from remit.db import make_engine
-    from remit.migrate import upgrade
-    from remit.models import Corridor, Provider, Service
-    from remit.quote_costs import QuoteInserter
-    from remit.stats import compute
-
-    times = {}
-    started = time.perf_counter()
-    engine = make_engine(url)
-    upgrade(engine)
-    rng = random.Random(seed)
-    with Session(engine, expire_on_commit=False) as session:
-        sync_catalog(session)
-        catalogue = list(session.exec(select(Provider).where(Provider.in_catalog).order_by(Provider.id)))
-        providers = list(catalogue)
-        for number in range(len(CORRIDORS) * SERVICES_PER_CORRIDOR - len(providers)):
-            provider = Provider(slug=f"bench-provider-{number + 1:02d}", name=f"Bench Provider {number + 1}",
-                                firm_type=FIRMS[number % len(FIRMS)])
-            session.add(provider)
-            providers.append(provider)
-        session.flush()
-        services = []  # (service id, corridor, settings)
-        for c_index, (key, (reference, amounts, reference_source)) in enumerate(CORRIDORS.items()):
-            corridor = session.exec(select(Corridor).where(Corridor.source_country == key[0],
-                                                           Corridor.destination_country == key[1])).one()
-            for s_index in range(SERVICES_PER_CORRIDOR):
-                number = c_index * SERVICES_PER_CORRIDOR + s_index
-                service = Service(provider_id=providers[number].id, corridor_id=corridor.id,
-                                  payment_instrument=["cash", "bank_account", "debit_card"][number % 3],
-                                  access_point=["agent", "internet", "mobile_app", "branch"][number % 4],
-                                  pickup_method=PICKUPS[s_index % len(PICKUPS)],
-                                  speed=SPEEDS[number % len(SPEEDS)])
-                session.add(service)
-                session.flush()
-                services.append((service.id, corridor, {
-                    "reference_source": reference_source,
-                    "amounts": {tier: Decimal(amount) for tier, amount in amounts.items()},
-                    # fee per tier: a few percent of the amount, in whole units
-                    "fees": {tier: (Decimal(amount) * Decimal(rng.choice([0, 0, 1, 2, 3, 5])) / 100)
-                             .quantize(Decimal(1)) for tier, amount in amounts.items()},
-                    "margins": [Decimal(rng.randint(2, 45)) / 1000 for _ in range(4)],
-                    "opaque": s_index == SERVICES_PER_CORRIDOR - 1,   # never discloses its rate
-                    "fee_mode": "deducted" if s_index in (2, 5) else "unknown" if s_index == 7 else "on_top",
-                    "method": "aggregator" if s_index in (3, 6) else "provider_api",
-                    "receiving_fee": Decimal(0) if s_index == 4 else None,
-                }))
-        session.commit()
-        corridor_keys = {key: Decimal(values[0]) for key, values in CORRIDORS.items()}
-
-    # reference rates: a daily random walk per corridor
-    days = 366
-    end = datetime.now(UTC).replace(microsecond=0)
-    start = end - timedelta(days=days - 1)
-    references = {}
-    for key, rate in corridor_keys.items():
-        walk, places = [], Decimal(1).scaleb(rate.as_tuple().exponent - 2)
-        for _ in range(days):
-            rate = (rate * (1 + Decimal(rng.randint(-80, 80)) / 10000)).quantize(places)
-            walk.append(rate)
-        references[key] = walk
-    six = Decimal("0.000001")
-
-    def quote_rows():
-        pairs = (rows + 1) // 2  # each collection asks both tiers
-        step = (end - start).total_seconds() / pairs
-        made = 0
-        for pair in range(pairs):
-            service_id, corridor, settings = services[rng.randrange(len(services))]
-            collected = start + timedelta(seconds=int(pair * step) + rng.randrange(30))
-            day = (collected - start).days
-            key = (corridor.source_country, corridor.destination_country)
-            reference = references[key][day]
-            period = f"{collected.year:04d}Q{(collected.month - 1) // 3 + 1}"
-            for tier in (200, 500):
-                if made == rows:
-                    return
-                made += 1
-                opaque = settings["opaque"] or rng.random() < 0.02
-                rate = None if opaque else (reference * (1 - settings["margins"][day % 4])).quantize(six)
-                yield (service_id, "bench", f"bench-{made}", settings["method"], collected, period,
-                       settings["amounts"][tier], corridor.send_currency, tier,
-                       settings["fees"][tier] + (day // 90), corridor.send_currency, settings["fee_mode"],
-                       settings["receiving_fee"], rate, corridor.receive_currency, reference,
-                       settings["reference_source"], collected.date(),
-                       rate is not None and rng.random() < 0.97, rng.random() < 0.03,
-                       settings["method"] == "aggregator")
-
-    times["setup"] = time.perf_counter() - started
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        inserter = QuoteInserter(connection, QUOTE_COLUMNS)  # as collections store them: costs derived
-        stored = sum(inserter.insert(batch) for batch in batched(quote_rows(), BATCH))
-    if stored != rows:
-        raise RuntimeError(f"stored {stored} quotes, not {rows}")
-    times["quotes"] = time.perf_counter() - started
-    started = time.perf_counter()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if engine.dialect.name == "postgresql":
-            # only this schema's tables (search_path): a bare VACUUM would visit every table of
-            # the database, other people's schemas included, and wait for their locks
-            connection.execute(text(f"VACUUM (ANALYZE) {', '.join(EXPORT_TABLES)}"))
-        else:
-            connection.execute(text("ANALYZE"))
-    times["analyze"] = time.perf_counter() - started
-    started = time.perf_counter()
-    with Session(engine) as session, session.begin():
-        times["stat_rows"] = compute(session)
-    times["statistics"] = time.perf_counter() - started
-    engine.dispose()
-    return times
-
-
-# --- the children -----------------------------------------------------------------------
-
-
-class CountingSink:
-    """A file for csv.writer that keeps nothing: counts characters (ASCII here: bytes)."""
-
-    def __init__(self) -> None:
-        self.size = 0
-
-    def write(self, text: str) -> int:
-        self.size += len(text)
-        return len(text)
-
-
-def run_baseline(target: dict, expected: int, _workdir: Path) -> dict:
-    if target["backend"] == "postgresql":
-        import psycopg
-    start_rss = rss_mb()
-    sink = CountingSink()
-    writer = csv.writer(sink, lineterminator="\n")
-    progress = Progress(expected)
-    count = 0
-    cpu, started = cpu_seconds(), time.perf_counter()
-    if target["backend"] == "sqlite":
-        connection = sqlite3.connect(target["sqlite_path"])
-        cursor = connection.cursor()
-    else:
-        connection = psycopg.connect(target["pg_conninfo"], options=f"-csearch_path={target['pg_schema']}")
-        cursor = connection.cursor(name="bench_export")  # server-side: fetchmany fetches from the server
-    try:
-        cursor.execute(BASELINE_SQL)
-        writer.writerow(BASELINE_HEADER)
-        while batch := cursor.fetchmany(FETCH):
-            writer.writerows(batch)
-            count += len(batch)
-            progress.check(count)
-        cursor.close()
-    finally:
-        connection.close()
-    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    return {"rows": count, "seconds": elapsed, "cpu": cpu, "bytes": sink.size, "start_mb": start_rss,
-            "tenth_mb": progress.at(0), "half_mb": progress.at(1), "end_mb": rss_mb()}
-
-
-def make_app(target: dict, workdir: Path):
-    from remit import create_app
-    return create_app({"DATABASE_URL": target["url"], "SECRET_KEY": "bench",
-                       "INSTANCE_PATH": str(workdir / "instance"), "API_RATE_LIMIT": "1000000/minute"})
-
-
-def run_remit(target: dict, expected: int, workdir: Path) -> dict:
-    app = make_app(target, workdir)
-    client = app.test_client()
-    start_rss = rss_mb()
-    progress = Progress(expected)
-    size = lines = 0
-    cpu, started = cpu_seconds(), time.perf_counter()
-    response = client.get(EXPORT_PATH, buffered=False)  # no Accept-Encoding: not compressed
-    try:
-        if response.status_code != 200:
-            raise RuntimeError(f"{EXPORT_PATH} answered {response.status_code}")
-        if "Content-Encoding" in response.headers:
-            raise RuntimeError(f"the CSV came compressed ({response.headers['Content-Encoding']})")
-        for chunk in response.response:
-            size += len(chunk)
-            lines += chunk.count(b"\n")
-            progress.check(lines - 1)
-    finally:
-        response.close()
-    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    app.extensions["remit.engine"].dispose()
-    return {"rows": lines - 1, "seconds": elapsed, "cpu": cpu, "bytes": size, "start_mb": start_rss,
-            "tenth_mb": progress.at(0), "half_mb": progress.at(1), "end_mb": rss_mb()}
-
-
-def run_series(target: dict, _expected: int, workdir: Path) -> dict:
-    app = make_app(target, workdir)
-    client = app.test_client()
-    first = client.get(SERIES_PATH)
-    if first.status_code != 200:
-        raise RuntimeError(f"{SERIES_PATH} answered {first.status_code}: {first.get_data(as_text=True)[:300]}")
-    periods = first.get_json()["count"]
-    for _ in range(SERIES_WARMUP):
-        client.get(SERIES_PATH)
-    latencies = []
-    for _ in range(SERIES_REQUESTS):
-        started = time.perf_counter()
-        response = client.get(SERIES_PATH)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise RuntimeError(f"{SERIES_PATH} answered {response.status_code}")
-    latencies.sort()
-    app.extensions["remit.engine"].dispose()
-    return {"periods": periods, "p50": percentile(latencies, 0.50) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000, "max": latencies[-1] * 1000}
-
-
-def percentile(ordered: list[float], share: float) -> float:
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-def run_fill(target: dict, expected: int, _workdir: Path) -> dict:
-    return fill(target["url"], expected)
-
-
-CHILDREN = {"baseline": run_baseline, "remit": run_remit, "series": run_series, "fill": run_fill}
-
-
-def child(mode: str, target: dict, expected: int) -> None:
-    # inside the parent's folder: removed with it even if this process is killed
-    with tempfile.TemporaryDirectory(prefix="child-", dir=target["folder"]) as workdir:
-        result = CHILDREN[mode](target, expected, Path(workdir))
-    result["peak_mb"], result["maxrss_mb"] = peak_mb(), maxrss_mb()
-    print("RESULT " + json.dumps(result), flush=True)
-
 
 def measure(mode: str, target: dict, expected: int) -> dict:
     """One run in a fresh process; the child is stopped if this one is interrupted."""
@@ -456,6 +108,7 @@ def measure(mode: str, target: dict, expected: int) -> dict:
         raise RuntimeError(f"{mode} run on {target['backend']} failed ({process.returncode}):\n"
                            f"{stdout[-2000:]}{stderr[-4000:]}")
     return json.loads(lines[-1][len("RESULT "):])
+
 
 
 # --- the report -------------------------------------------------------------------------
