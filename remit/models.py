@@ -152,16 +152,17 @@ class Quote(SQLModel, table=True):
     computed_received_amount: Decimal | None = Field(default=None, sa_type=ExactDecimal(48, 6))
 
 
+# what a quote's cost is worked out from (remit.queries.breakdown_of)
+COST_INPUTS = ("send_amount", "send_currency", "fee", "fee_currency", "fee_mode",
+               "exchange_rate", "reference_rate", "receiving_fee")
+
+
 @event.listens_for(Quote, "before_insert")
 def _derive_costs(_mapper, _connection, quote: Quote) -> None:
     """Quotes added one by one through the ORM; bulk inserts derive in their rows."""
     from .quote_costs import derived_costs  # it reads this module
     quote.fx_margin_pct, quote.total_cost_pct, quote.computed_received_amount = derived_costs(
         **{name: getattr(quote, name) for name in COST_INPUTS})
-
-
-COST_INPUTS = ("send_amount", "send_currency", "fee", "fee_currency", "fee_mode",
-               "exchange_rate", "reference_rate", "receiving_fee")
 
 
 class ReferenceRate(SQLModel, table=True):
