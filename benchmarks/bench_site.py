@@ -37,28 +37,22 @@ type, against the 14 KB of a first TCP round trip.
 from __future__ import annotations
 
 import argparse
-import gzip
-import http.client
 import importlib.util
 import itertools
-import json
 import os
 import platform
 import re
 import shutil
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 from machine import cpu_model, load_average
+from site_load import PythonThreads, Wrk, median_of
+from site_server import (decoded, free_port, get, server_cpu_seconds, settle, start_gunicorn,
+                         stop_gunicorn, wait_until_up)
 
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/site_data.py: the helpers that build the test market
@@ -72,7 +66,6 @@ from tests.site_data import add_service, russia_tajikistan
 SERVICES = 40  # fresh services the results page lists
 RESULTS = "/en/send/ru-tj?amount=10000"
 UNCACHED_PREFIX = "/en/send/ru-tj?amount="  # + a new amount per request
-AMOUNT_SPAN = 790_000  # RUB 10,000 .. 800,000: inside the USD 5 .. 10,000 limits at 80 RUB/USD
 PROVIDER = "cheap-cash"
 PAGES = [("home", "/en/"), ("results", RESULTS), ("corridor", "/en/corridor/ru-tj"),
          ("provider", f"/en/provider/{PROVIDER}"), ("results, Arabic", "/ar/send/ru-tj?amount=10000")]
@@ -80,39 +73,6 @@ FIRST_ROUND_TRIP = 14 * 1024
 TARGET_RATIO, TARGET_P99_MS = 0.5, 50.0
 BROWSER_ENCODING = "gzip, deflate, br"
 
-WRK_SCRIPT = r"""
--- args: path, "vary" or "fixed", base offset, number of wrk threads
-local threads, next_id = {}, 0
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-function init(args)
-  path, vary, base, nthreads = args[1], args[2] == "vary", tonumber(args[3]), tonumber(args[4])
-  counter, non2xx = 0, 0
-end
-function request()
-  if vary then
-    local n = (base + counter * nthreads + id) % AMOUNT_SPAN
-    counter = counter + 1
-    return wrk.format("GET", path .. (10000 + n))
-  end
-  return wrk.format("GET", path)
-end
-function response(status, headers, body)
-  if status < 200 or status > 299 then non2xx = non2xx + 1 end
-end
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do bad = bad + thread:get("non2xx") end
-  local e = summary.errors
-  io.write(string.format(
-    'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "non2xx": %d, ' ..
-    '"socket_errors": %d}\n', summary.requests, summary.duration, latency:percentile(50),
-    latency:percentile(99), bad, e.connect + e.read + e.write + e.timeout))
-end
-""".replace("AMOUNT_SPAN", str(AMOUNT_SPAN))
 
 
 # --- the data ---------------------------------------------------------------------------
@@ -139,104 +99,6 @@ def build_database(folder: Path) -> str:
     return url
 
 
-# --- the server -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(folder: Path, url: str, port: int, workers: int) -> subprocess.Popen:
-    """gunicorn -w N on 127.0.0.1, in a session of its own (killed as a group at the end)."""
-    environ = os.environ | {"REMIT_INSTANCE_PATH": str(folder), "REMIT_DATABASE_URL": url,
-                            "REMIT_SECRET_KEY": "bench"}
-    # no --access-logfile: gunicorn writes no access log unless asked to
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", "--error-logfile", str(folder / "gunicorn.log"),
-               "remit:create_app()"]
-    return subprocess.Popen(command, env=environ, cwd=folder, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)  # the master stops its workers
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
-    except ProcessLookupError:
-        pass
-    server.wait()
-
-
-def server_cpu_seconds(master: int) -> float:
-    """User + system CPU time so far of the gunicorn master and its workers, from /proc."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if master in (pid, parent):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def wait_until_up(server: subprocess.Popen, base: str, folder: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    log = folder / "gunicorn.log"
-    sys.exit("gunicorn did not answer /healthz:\n" + (log.read_text()[-3000:] if log.exists() else ""))
-
-
-def get(port: int, path: str, encoding: str) -> tuple[int, dict, bytes]:
-    """One GET; the body as it came on the wire (still compressed)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Accept-Encoding": encoding})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
-
-
-def settle(port: int, timeout: float = 15) -> None:
-    """Wait until the server is idle: a load run leaves requests in the listen queue (the
-    clients have gone, the sync workers still serve them), which would delay the next run."""
-    deadline, quick = time.monotonic() + timeout, 0
-    time.sleep(0.2)
-    while quick < 3 and time.monotonic() < deadline:
-        started = time.perf_counter()
-        get(port, "/healthz", "identity")
-        quick = quick + 1 if time.perf_counter() - started < 0.02 else 0
-        time.sleep(0.05)
-
-
-def decoded(headers: dict, body: bytes) -> bytes:
-    coding = headers.get("content-encoding", "identity")
-    if coding == "gzip":
-        return gzip.decompress(body)
-    if coding == "br":
-        import brotli
-        return brotli.decompress(body)
-    assert coding == "identity", coding
-    return body
-
-
 def check_pages(port: int) -> None:
     """Every page answers 200 (no redirect), and the results page lists SERVICES services."""
     for _name, path in PAGES + [("healthz", "/healthz"), ("uncached", UNCACHED_PREFIX + "12345")]:
@@ -258,101 +120,6 @@ def page_weights(port: int) -> list[dict]:
                      "gzip": len(gz_body), "gzip_coding": gz_headers.get("content-encoding", "none"),
                      "br": len(br_body), "br_coding": br_headers.get("content-encoding", "none")})
     return rows
-
-
-# --- the load ---------------------------------------------------------------------------
-
-
-class Wrk:
-    name = "wrk"
-
-    def __init__(self, folder: Path, threads: int) -> None:
-        self.script = folder / "bench.lua"
-        self.script.write_text(WRK_SCRIPT)
-        self.threads = threads
-        version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-        self.version = (version.stdout + version.stderr).split("\n")[0].split(" [")[0].strip()
-
-    def describe(self) -> str:
-        return f"{self.version}, {self.threads} thread(s), Lua script for varying URLs and non-2xx"
-
-    def run(self, port: int, path: str, vary: bool, base: int, clients: int, seconds: int,
-            encoding: str) -> dict:
-        command = ["wrk", "-t", str(self.threads), "-c", str(clients), "-d", f"{seconds}s",
-                   "--timeout", "10s", "-H", f"Accept-Encoding: {encoding}", "-s", str(self.script),
-                   f"http://127.0.0.1:{port}/", "--", path, "vary" if vary else "fixed", str(base),
-                   str(self.threads)]
-        finished = subprocess.run(command, capture_output=True, text=True, check=False)
-        found = re.search(r"^RESULT (\{.*\})$", finished.stdout, re.MULTILINE)
-        if finished.returncode or not found:
-            sys.exit(f"wrk failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
-        result = json.loads(found.group(1))
-        return {"rps": result["requests"] / (result["duration_us"] / 1e6), "requests": result["requests"],
-                "p50": result["p50_us"] / 1000, "p99": result["p99_us"] / 1000,
-                "errors": result["non2xx"] + result["socket_errors"]}
-
-
-class PythonThreads:
-    name = "python"
-
-    def __init__(self, why: str) -> None:
-        self.why = why
-
-    def describe(self) -> str:
-        return (f"Python {platform.python_version()} threads with httpx {httpx.__version__} "
-                f"({self.why}; this generator may itself be the bottleneck)")
-
-    def run(self, port: int, path: str, vary: bool, base: int, clients: int, seconds: float,
-            encoding: str) -> dict:
-        counter = itertools.count(base)
-        latencies: list[list[float]] = [[] for _ in range(clients)]
-        errors = [0] * clients
-        start = threading.Barrier(clients + 1)
-        deadline = 0.0
-
-        def client(slot: int) -> None:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10,
-                              headers={"Accept-Encoding": encoding}) as session:
-                start.wait()
-                while (now := time.perf_counter()) < deadline:
-                    url = path + str(10000 + next(counter) % AMOUNT_SPAN) if vary else path
-                    try:
-                        with session.stream("GET", url) as response:
-                            for _ in response.iter_raw():
-                                pass
-                        if not 200 <= response.status_code < 300:
-                            errors[slot] += 1
-                    except httpx.HTTPError:
-                        errors[slot] += 1
-                    latencies[slot].append(time.perf_counter() - now)
-
-        workers = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(clients)]
-        for worker in workers:
-            worker.start()
-        deadline = time.perf_counter() + seconds
-        began = time.perf_counter()
-        start.wait()
-        for worker in workers:
-            worker.join()
-        elapsed = time.perf_counter() - began
-        every = sorted(itertools.chain.from_iterable(latencies))
-        if not every:
-            return {"rps": 0.0, "requests": 0, "p50": float("nan"), "p99": float("nan"), "errors": sum(errors)}
-
-        def percentile(share: float) -> float:
-            return every[min(len(every) - 1, max(0, round(share * len(every)) - 1))] * 1000
-
-        return {"rps": len(every) / elapsed, "requests": len(every), "p50": percentile(0.50),
-                "p99": percentile(0.99), "errors": sum(errors)}
-
-
-def median_of(runs: list[dict]) -> dict:
-    """Each column's median over the rounds; errors and requests summed."""
-    return {"rps": statistics.median(run["rps"] for run in runs),
-            "cpu_ms": statistics.median(run["cpu_ms"] for run in runs),
-            "p50": statistics.median(run["p50"] for run in runs),
-            "p99": statistics.median(run["p99"] for run in runs),
-            "errors": sum(run["errors"] for run in runs), "requests": sum(run["requests"] for run in runs)}
 
 
 # --- the report -------------------------------------------------------------------------
