@@ -68,16 +68,6 @@ TARGET_RATIO, TARGET_PEAK_MB, TARGET_SERIES_P99_MS = 0.5, 200.0, 50.0
 # --- the database -----------------------------------------------------------------------
 
 
-def pg_engine_url(base: str, schema: str) -> str:
-    """The SQLAlchemy URL of a schema: psycopg 3, search_path set at connection."""
-    from sqlalchemy.engine import make_url
-    url = make_url(base)
-    if url.drivername in {"postgresql", "postgres"}:
-        url = url.set(drivername="postgresql+psycopg")
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-
-
 def pg_conninfo(base: str) -> str:
     """The same database as a libpq URI, for psycopg directly."""
     from sqlalchemy.engine import make_url
@@ -230,6 +220,7 @@ def main() -> None:
         signal.signal(signum, lambda number, _frame: sys.exit(128 + number))
 
     sys.path.insert(0, str(ROOT))
+    from remit.db import schema_url
     try:
         found_versions = versions(backends, arguments.pg_url)
     except Exception as error:  # noqa: BLE001 - say why, not a traceback
@@ -248,7 +239,7 @@ def main() -> None:
                 else:
                     pg_admin(arguments.pg_url, f'CREATE SCHEMA "{schema}"')
                     schema_made = True
-                    target = {"backend": backend, "url": pg_engine_url(arguments.pg_url, schema),
+                    target = {"backend": backend, "url": schema_url(arguments.pg_url, schema),
                               "pg_conninfo": pg_conninfo(arguments.pg_url), "pg_schema": schema,
                               "folder": folder}
                 print(f"filling {backend} with {arguments.rows:,} quotes ...", file=sys.stderr, flush=True)

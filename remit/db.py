@@ -34,6 +34,13 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 5000, echo: bool = Fa
     return engine
 
 
+def schema_url(url: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections work in ``schema`` (search_path set at connect):
+    how tests and benchmarks get a database of their own inside a shared one."""
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

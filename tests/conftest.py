@@ -11,23 +11,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from remit import create_app
-from remit.db import get_engine
+from remit.db import get_engine, make_engine, schema_url
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 POSTGRES_URL = os.environ.get("REMIT_TEST_DATABASE_URL")
-
-
-def _postgres_url(base: str, schema: str) -> str:
-    url = make_url(base)
-    if url.drivername in {"postgresql", "postgres"}:
-        url = url.set(drivername="postgresql+psycopg")
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
 
 
 @pytest.fixture
@@ -37,11 +28,11 @@ def database_url(tmp_path):
         yield "sqlite://"
         return
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(_postgres_url(POSTGRES_URL, "public"))
+    admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield _postgres_url(POSTGRES_URL, schema)
+        yield schema_url(POSTGRES_URL, schema)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
