@@ -193,6 +193,19 @@ def test_admins_must_set_up_a_second_factor(app, portal):
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_password_alone_cannot_replace_a_second_factor(app, portal):
+    client = app.test_client()
+    response = _post(client, "/partners/login", {"email": "ops@remit.example", "password": PASSWORD})
+    assert response.location.endswith("/partners/login/code")
+    assert client.get("/partners/login/totp").status_code == 404
+    assert client.post("/partners/login/totp", data={"code": "000000", "csrf_token": token(client)}).status_code == 404
+    assert client.get("/admin/").status_code == 302
+    signed_in = app.test_client()
+    login(signed_in, "ops@remit.example", code=pyotp.TOTP(ADMIN_SECRET).now())
+    assert signed_in.get("/admin/").status_code == 200
+    assert signed_in.get("/partners/login/totp").status_code == 404
+
+
 def test_a_wrong_second_factor_is_refused(app, portal):
     client = app.test_client()
     assert login(client, "ops@remit.example", code="123456").status_code == 401

@@ -168,9 +168,11 @@ def second_factor():
 
 @bp.route("/login/totp", methods=["GET", "POST"])
 def totp_setup():
-    """Set up the second factor: scan the code, then type the first six digits it shows."""
+    """Set up the second factor: scan the code, then type the first six digits it shows.
+    Only for a user who has none: one set up is never replaced from here, or the password
+    alone would be enough to swap it for the caller's own."""
     user = _pending_user() if "pending" in session else current_user()
-    if user is None:
+    if user is None or user.totp_secret:
         abort(404)
     secret = session.setdefault("totp_candidate", accounts.new_totp_secret())
     uri = accounts.totp_uri(secret, user.email)
