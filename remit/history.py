@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from .compare import upheld_dispute_exists
 from .costs import mean
 from .models import Corridor, CorridorAverage, Quote, Service
 from .queries import quote_breakdown
+from .types import utcnow
 from .vocab import CollectionMethod
 
 DAILY_SPAN_DAYS = 120   # longer histories are shown by month
@@ -52,17 +55,18 @@ def cost_history(session: Session, corridor: Corridor, *, tier: int = 200,
                  today: date | None = None, provider_id: int | None = None) -> CostHistory:
     """The corridor's average and cheapest total cost over time, and RPW's average; with
     ``provider_id``, the same over that provider's services only."""
-    today = today or date.today()
+    today = today or utcnow().date()
+    since = datetime.combine(today - timedelta(days=HISTORY_DAYS), time.min, tzinfo=UTC)
+    is_rpw = Quote.collection_method == CollectionMethod.RPW_IMPORT
     statement = select(*_COLUMNS).join(Service).where(
         Service.corridor_id == corridor.id, Quote.amount_tier == tier,
-        Quote.transparent, col(Quote.reference_rate).is_not(None))
+        Quote.transparent, col(Quote.reference_rate).is_not(None),
+        or_(is_rpw, Quote.collected_at >= since), ~upheld_dispute_exists())
     if provider_id is not None:
         statement = statement.where(Service.provider_id == provider_id)
     rows = session.exec(statement).all()
     world_bank = [row for row in rows if row.collection_method == CollectionMethod.RPW_IMPORT]
-    since = datetime.combine(today - timedelta(days=HISTORY_DAYS), datetime.min.time())
-    collected = [row for row in rows if row.collection_method != CollectionMethod.RPW_IMPORT
-                 and row.collected_at.replace(tzinfo=None) >= since]
+    collected = [row for row in rows if row.collection_method != CollectionMethod.RPW_IMPORT]
     days = {row.collected_at.date() for row in collected}
     by_month = bool(days) and (max(days) - min(days)).days > DAILY_SPAN_DAYS
     bucket = _month_start if by_month else (lambda row: row.collected_at.date())

@@ -15,7 +15,8 @@ import pytest
 from sqlmodel import Session, select
 
 from remit import accounts, partners
-from remit.models import ApiKey, AuditEvent, Dispute, OneTimeToken, Provider, ProviderFeed, Quote, Service, User
+from remit.history import cost_history
+from remit.models import ApiKey, AuditEvent, Corridor, Dispute, OneTimeToken, Provider, ProviderFeed, Quote, Service, User
 from remit.types import utcnow
 from tests.site_data import russia_tajikistan
 
@@ -391,17 +392,26 @@ def test_an_invitation_by_the_admin_is_emailed(app, portal, clients, smtp_sink):
 def test_an_upheld_dispute_removes_the_price_publicly_and_keeps_history(app, portal, clients):
     before = clients["anonymous"].get("/en/send/ru-tj?amount=10000").get_data(as_text=True)
     assert "Cheap Cash" in before
+    charted = _services_in_history(app)
     missing_note = _post(clients["admin"], f"/admin/disputes/{portal['dispute_a']}", {"decision": "uphold"})
     assert missing_note.status_code == 400
     _post(clients["admin"], f"/admin/disputes/{portal['dispute_a']}", {"decision": "uphold", "note": "fee was wrong"})
     after = clients["anonymous"].get("/en/send/ru-tj?amount=10000").get_data(as_text=True)
     assert "fee was wrong" in after and 'href="/en/provider/cheap-cash"' not in after
+    assert _services_in_history(app) == charted - 1  # nor is it charted
     with db(app) as session:
         assert session.get(Dispute, portal["dispute_a"]).status == "upheld"
         assert session.get(Quote, portal["quote_a"]) is not None  # nothing deleted
         actions = [event.action for event in session.exec(select(AuditEvent))]
     assert {"dispute.raised", "dispute.upheld", "apikey.created", "feed.added", "user.login"} <= set(actions)
     assert "dispute.upheld" in clients["admin"].get("/admin/audit").get_data(as_text=True)
+
+
+def _services_in_history(app):
+    with db(app) as session:
+        corridor = session.exec(select(Corridor).where(Corridor.source_country == "RUS",
+                                                       Corridor.destination_country == "TJK")).one()
+        return cost_history(session, corridor).points[-1].services
 
 
 def test_a_rejected_dispute_keeps_the_price(app, portal, clients):
