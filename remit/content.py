@@ -3,13 +3,13 @@
 The format is in ``content/README.md``: TOML front matter between ``+++`` lines (title,
 summary, order, reading minutes, updated, icon, link, quiz; translations add the sha256
 of the English file they come from), then lessons as ``## `` sections of plain Markdown.
-Markdown is rendered with raw HTML switched off and only http(s), mailto and relative
-links kept, so nothing a writer types can inject markup.
+Markdown is rendered with raw HTML switched off and only http(s), mailto and site-path
+links (``/fr/learn/insurance``) kept, so nothing a writer types can inject markup.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +19,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .archive import sha256_of_file
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .paths import project_folder
 
@@ -66,9 +67,14 @@ class Module:
         return self.link.split(":", 1)[1] if self.link.startswith("calculator:") else None
 
 
+def safe_link(url: str) -> bool:
+    """http(s), mailto, or a path on this site (not ``//host``, which leaves it)."""
+    return url.startswith(SAFE_SCHEMES) or (url.startswith("/") and not url.startswith("//"))
+
+
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.validateLink = lambda url: url.startswith(SAFE_SCHEMES) or url.startswith("/")
+    md.validateLink = safe_link
     return md
 
 
@@ -160,10 +166,6 @@ def content_root() -> Path:
     return project_folder("content")
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @cache
 def _load(root: Path, lang: str, stamp: tuple) -> tuple[Module, ...]:
     modules = []
@@ -199,7 +201,7 @@ def check(root: Path | None = None, languages: tuple[str, ...] = tuple(LANGUAGES
     """Problems per language: missing modules, stale translations, front matter errors,
     broken links. An empty list means the language is complete and current."""
     root = root or content_root()
-    english = {path.stem: path for path in sorted((root / DEFAULT_LANGUAGE).glob("*.md"))}
+    english = {path.stem: _English(path) for path in sorted((root / DEFAULT_LANGUAGE).glob("*.md"))}
     report: dict[str, list[str]] = {}
     for lang in languages:
         problems = []
@@ -216,23 +218,41 @@ def check(root: Path | None = None, languages: tuple[str, ...] = tuple(LANGUAGES
     return report
 
 
-def _file_problems(path: Path, slug: str, lang: str, source: Path, english: dict) -> list[str]:
+class _English:
+    """An English module as translations are checked against it: parsed once, or None if
+    it does not parse (its own check reports why)."""
+
+    def __init__(self, path: Path) -> None:
+        self.sha256 = sha256_of_file(path)
+        try:
+            self.module: Module | None = parse_module(path.read_text(encoding="utf-8"), path.stem,
+                                                      DEFAULT_LANGUAGE)
+        except (ContentError, UnicodeDecodeError):
+            self.module = None
+
+
+_LESSON_LINK = re.compile(r"/([^/]+)/learn/([^/?#]+)/?")
+
+
+def _file_problems(path: Path, slug: str, lang: str, source: _English, english: dict) -> list[str]:
     try:
         found = parse_module(path.read_text(encoding="utf-8"), slug, lang)
     except (ContentError, UnicodeDecodeError) as error:
         return [str(error)]
     problems = []
+    original = source.module
     if lang != DEFAULT_LANGUAGE:
-        if found.source_sha256 != sha256_of(source):
+        if found.source_sha256 != source.sha256:
             problems.append("stale: translated from an older English version")
-        original = parse_module(source.read_text(encoding="utf-8"), slug, DEFAULT_LANGUAGE)
-        if [q.answer for q in found.quiz] != [q.answer for q in original.quiz]:
+        if original is not None and [q.answer for q in found.quiz] != [q.answer for q in original.quiz]:
             problems.append("quiz answers differ from the English")
-        if (found.order, found.icon, found.link) != (original.order, original.icon, original.link):
+        if original is not None and (found.order, found.icon, found.link) != (original.order, original.icon,
+                                                                                original.link):
             problems.append("order, icon or link differ from the English")
     for target in found.links:
-        if target.startswith("/learn/") and target.removeprefix("/learn/").strip("/") not in english:
-            problems.append(f"broken link {target}")
-        elif not target.startswith(SAFE_SCHEMES + ("/",)):
+        lesson = _LESSON_LINK.fullmatch(target)
+        if target.startswith("/learn/") or (lesson and (lesson[1] not in LANGUAGES or lesson[2] not in english)):
+            problems.append(f"broken link {target} (a lesson is /<language>/learn/<module>)")
+        elif not safe_link(target):
             problems.append(f"link {target!r} is neither http(s), mailto nor a site path")
     return problems

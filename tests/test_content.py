@@ -78,19 +78,32 @@ def _tree(tmp_path):
     return root
 
 
+def test_a_broken_english_module_is_reported_not_raised(tmp_path):
+    root = _tree(tmp_path)
+    (root / "en" / "insurance.md").write_text("no front matter at all\n", encoding="utf-8")
+    report = content.check(root)
+    assert report["en"] and report["en"][0].startswith("insurance: ")
+    assert "insurance: stale: translated from an older English version" in report["fr"]
+
+
 def test_check_reports_missing_stale_broken_and_bad_translations(tmp_path):
     root = _tree(tmp_path)
     (root / "ru" / "spot-the-scam.md").unlink()
     english = root / "en" / "insurance.md"
     english.write_text(english.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     lesson = root / "fr" / "deciding-together.md"
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n[next](/learn/no-such-module)\n",
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n[next](/fr/learn/no-such-module) "
+                      "[old](/learn/insurance) [away](//evil.example/x) [fine](/fr/learn/insurance)\n",
                       encoding="utf-8")
     report = content.check(root)
     assert "spot-the-scam: missing" in report["ru"]
     assert all("insurance: stale: translated from an older English version" in report[lang]
                for lang in LANGUAGES if lang != "en")
-    assert "deciding-together: broken link /learn/no-such-module" in report["fr"]
+    links = [problem for problem in report["fr"] if problem.startswith("deciding-together: ") and "link" in problem]
+    assert links == [
+        "deciding-together: broken link /fr/learn/no-such-module (a lesson is /<language>/learn/<module>)",
+        "deciding-together: broken link /learn/insurance (a lesson is /<language>/learn/<module>)",
+        "deciding-together: link '//evil.example/x' is neither http(s), mailto nor a site path"]
     assert report["en"] == []
 
 

@@ -20,6 +20,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from sqlmodel import select
 
 from .. import calculators, content
+from ..archive import sha256_of_file
 from ..compare import RequestError, parse_amount
 from ..costs import CostInputError
 from ..db import get_session
@@ -220,7 +221,7 @@ def _content_version() -> str:
 
 @cache
 def _version_of(stamps: tuple) -> str:
-    digests = "".join(content.sha256_of(path) for path, _mtime in stamps)
+    digests = "".join(sha256_of_file(path) for path, _mtime in stamps)
     return hashlib.sha256((digests + remit_version()).encode()).hexdigest()[:12]
 
 
