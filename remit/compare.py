@@ -126,8 +126,9 @@ def find_catalog_corridor(session: Session, source_iso3: str, destination_iso3: 
     return corridor
 
 
-def parse_amount(text: str | None) -> Decimal:
-    """A positive amount as typed: digits with one decimal point or comma, spaces allowed."""
+def parse_amount(text: str | None, *, allow_zero: bool = False) -> Decimal:
+    """A positive amount as typed: digits with one decimal point or comma, spaces allowed;
+    with ``allow_zero``, zero too (a fee of nothing)."""
     cleaned = (text or "").strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not cleaned:
         raise RequestError("amount_missing")
@@ -141,8 +142,10 @@ def parse_amount(text: str | None) -> Decimal:
         raise RequestError("amount_not_number") from None
     if not amount.is_finite():
         raise RequestError("amount_not_number")
-    if amount <= 0:
+    if amount < 0 or (amount == 0 and not allow_zero):
         raise RequestError("amount_not_positive")
+    if not amount:
+        return Decimal(0)
     if amount.adjusted() >= MAX_AMOUNT_DIGITS:
         raise RequestError("amount_too_large")
     return amount

@@ -97,6 +97,10 @@ def test_calculator_pages(client, market):
                       ).get_data(as_text=True)
     assert "108" in html
     assert client.get("/en/learn/calculators/budget").status_code == 200
+    for nothing in ("0", "0.00", "0,00", "00"):  # a fee of nothing, however it is typed
+        response = client.get(f"/en/learn/calculators/true-cost?corridor=ru-tj&amount=10000&fee={nothing}"
+                              "&rate=0.1188&per_month=1")
+        assert response.status_code == 200 and "TJS1,188.00" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["amount=abc&corridor=ru-tj&rate=0.1", "corridor=ru-tj&amount=-1&rate=0.1",

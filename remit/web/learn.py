@@ -122,7 +122,7 @@ def _decimal(name: str, default: str | None = None) -> Decimal | None:
     if text is None:
         return None
     try:
-        return parse_amount(text) if text not in ("0", "0.0", "0,0") else Decimal(0)
+        return parse_amount(text, allow_zero=True)
     except RequestError as error:
         raise RequestError(error.code, field=name) from None
 
