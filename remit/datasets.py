@@ -247,6 +247,8 @@ def quote_cells(session: Session, filters: dict) -> Iterator[Sequence]:
 
 # --- statistics ---------------------------------------------------------------------------
 
+# Volume weights weigh corridors against each other (the indices' weighted_average); the
+# volume-weighted mean of one corridor's figure is that figure, its average.
 STATS = {"avg": "average", "weighted": "average", "smart": "smart", "min": "minimum",
          "median": "median"}
 
@@ -378,7 +380,7 @@ INDEX_COLUMNS = (
     Column("share_under_5_pct", _N, "share of corridors whose average is under 5%", nullable=True, format="decimal"),
 )
 STAT_FILTERS = (
-    Filter("stat", _S, "avg, weighted, smart, min or median (default avg)", parse_choice(*STATS), tuple(STATS)),
+    Filter("stat", _S, "avg, weighted (for one corridor the same as avg), smart, min or median (default avg)", parse_choice(*STATS), tuple(STATS)),
     Filter("period", _S, "month or quarter (default quarter)", parse_choice("month", "quarter"), ("month", "quarter")),
     Filter("tier", _I, "200 or 500 (default 200)", parse_tier, ("200", "500")),
 )
