@@ -49,7 +49,7 @@ def alpha3(iso2: str) -> str | None:
     return country.alpha_3 if country else None
 
 
-def country_name(iso2: str, locale: str = "en") -> str:
+def country_name(iso2: str, locale: str | Locale = "en") -> str:
     """The country's name in a language, from Babel (the code itself if Babel has none)."""
     try:
         return Locale.parse(locale).territories.get(iso2.upper(), iso2.upper())
@@ -57,7 +57,7 @@ def country_name(iso2: str, locale: str = "en") -> str:
         return iso2.upper()
 
 
-def currency_name(code: str, locale: str = "en") -> str:
+def currency_name(code: str, locale: str | Locale = "en") -> str:
     """The currency's name in a language, from Babel."""
     try:
         return Locale.parse(locale).currencies.get(code.upper(), code.upper())
