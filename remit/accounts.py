@@ -114,7 +114,7 @@ def add_user(session: Session, email: str, role: str, *, provider: Provider | No
     if find_user(session, email):
         raise AccountError(f"{email} already has an account")
     user = User(email=email, role=role, provider_id=provider.id if provider else None,
-                password_hash=hash_password(password) if password else None)
+                password_hash=hash_password(password) if password is not None else None)
     session.add(user)
     session.flush()
     audit(session, by, "user.created", user, email=email, role=role,

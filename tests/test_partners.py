@@ -446,5 +446,8 @@ def test_users_command(runner, app):
     refused = runner.invoke(args=["users", "add", "y@bank.example", "--role", "partner", "--password-stdin"],
                             input=PASSWORD + "\n")
     assert refused.exit_code != 0 and "needs --provider" in refused.output
+    empty = runner.invoke(args=["users", "add", "z@bank.example", "--role", "partner", "--provider",
+                                "cheap-cash", "--password-stdin"], input="\n")
+    assert empty.exit_code != 0 and "at least" in empty.output  # never an account nobody can sign in to
     listing = runner.invoke(args=["users", "list"])
     assert "x@bank.example" in listing.output and "cheap-cash" in listing.output

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from ..accounts import AccountError, add_user, provider_by_slug
+from ..accounts import ROLES, AccountError, add_user, provider_by_slug
 from ..db import get_session, transaction
 from ..models import Provider, User
 
@@ -20,7 +20,7 @@ def users_group() -> None:
 
 @users_group.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "partner"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--provider", "provider_slug", help="The provider a partner account belongs to (its slug).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext

@@ -123,8 +123,7 @@ def login():
     db = get_session()
     email = request.form.get("email", "")
     if accounts.throttled(db, email, _address(), _limits()):
-        return render_template("auth/login.html", error="Too many failed attempts. Wait a few minutes, "
-                               "then try again."), 429, {"Retry-After": str(_limits().window.seconds)}
+        return _too_many("auth/login.html")
     user = accounts.find_user(db, email)
     if user is None:
         accounts.spend_verification_time()
@@ -143,6 +142,12 @@ def login():
     return _complete_login(user)
 
 
+def _too_many(template: str):
+    """429 after too many failed attempts, saying when to try again."""
+    return (render_template(template, error="Too many failed attempts. Wait a few minutes, then try again."),
+            429, {"Retry-After": str(int(_limits().window.total_seconds()))})
+
+
 def _pending_user() -> User:
     user = get_session().get(User, session.get("pending") or -1)
     if user is None or not user.active:
@@ -158,7 +163,7 @@ def second_factor():
         return render_template("auth/code.html", error=None)
     db = get_session()
     if accounts.throttled(db, user.email, _address(), _limits()):
-        return render_template("auth/code.html", error="Too many failed attempts. Wait a few minutes."), 429
+        return _too_many("auth/code.html")
     if not accounts.check_totp(user.totp_secret, request.form.get("code", "")):
         accounts.record_failure(db, user.email, _address())
         db.commit()
