@@ -175,13 +175,23 @@ def parse_filters(pickup: str | None, max_days: str | None) -> Filters:
     return Filters(pickup, days)
 
 
-def amount_limits(session: Session, currency: str, on: datetime, *, min_usd: Decimal,
-                  max_usd: Decimal, max_age_days: int) -> tuple[Decimal, Decimal] | None:
-    """The amounts providers accept, in ``currency``: the USD limits converted, rounded."""
+def usd_rate(session: Session, currency: str, on: datetime, max_age_days: int) -> Decimal | None:
+    """Units of ``currency`` per US dollar, for the amount limits and the default amount;
+    None when no rate is known."""
     usd = resolve(session, "USD", currency, on.date(), max_age_days=max_age_days * 4)
-    if usd is None:
+    return usd.rate if usd else None
+
+
+def amount_limits(rate: Decimal | None, *, min_usd: Decimal, max_usd: Decimal) -> tuple[Decimal, Decimal] | None:
+    """The amounts providers accept, at ``usd_rate``: the USD limits converted, rounded."""
+    if rate is None:
         return None
-    return round_nicely(min_usd * usd.rate, up=True), round_nicely(max_usd * usd.rate, up=False)
+    return round_nicely(min_usd * rate, up=True), round_nicely(max_usd * rate, up=False)
+
+
+def default_amount(rate: Decimal | None) -> Decimal:
+    """The RPW headline amount, USD 200, at ``usd_rate``, rounded to two figures."""
+    return Decimal(200) if rate is None else round_nicely(200 * rate, up=False)
 
 
 def round_nicely(value: Decimal, *, up: bool, figures: int = 2) -> Decimal:
@@ -326,9 +336,3 @@ def compare(session: Session, corridor: Corridor, *, amount: Decimal, amount_in:
     )
 
 
-def default_amount(session: Session, corridor: Corridor, on: datetime, max_age_days: int) -> Decimal:
-    """The RPW headline amount, USD 200, in the send currency, rounded to two figures."""
-    usd = resolve(session, "USD", corridor.send_currency, on.date(), max_age_days=max_age_days * 4)
-    if usd is None:
-        return Decimal(200)
-    return round_nicely(200 * usd.rate, up=False)

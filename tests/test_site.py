@@ -116,8 +116,9 @@ def test_filters_narrow_the_results(client, market):
     assert "No service matches these filters" in html
 
 
-def test_default_amount_is_usd_200_in_the_send_currency(client, market):
+def test_default_amount_is_usd_200_in_the_currency_asked(client, market):
     assert 'value="16000"' in page(client, "/en/send/ru-tj")
+    assert 'value="1900"' in page(client, "/en/send/ru-tj?currency=TJS")  # 200 x 80 x 0.12, in TJS
 
 
 def test_a_corridor_without_prices_says_so(client, market):

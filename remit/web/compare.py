@@ -71,17 +71,12 @@ def results(pair: str):
     """Services ranked by the amount received, for the user's amount and filters."""
     session, settings = get_session(), _settings()
     corridor = _corridor(pair)
-    amount_text = request.args.get("amount")
-    if not amount_text:
-        amount_text = str(comparison.default_amount(session, corridor, settings["now"],
-                                                    settings["benchmark_max_age_days"]))
-    amount = comparison.parse_amount(amount_text)
     amount_in = comparison.amount_side(corridor, request.args.get("currency"))
     currency = corridor.send_currency if amount_in == "send" else corridor.receive_currency
-    limits = comparison.amount_limits(
-        session, currency, settings["now"], min_usd=Decimal(current_app.config["SEND_MIN_USD"]),
-        max_usd=Decimal(current_app.config["SEND_MAX_USD"]),
-        max_age_days=settings["benchmark_max_age_days"])
+    rate = comparison.usd_rate(session, currency, settings["now"], settings["benchmark_max_age_days"])
+    amount = comparison.parse_amount(request.args.get("amount") or str(comparison.default_amount(rate)))
+    limits = comparison.amount_limits(rate, min_usd=Decimal(current_app.config["SEND_MIN_USD"]),
+                                      max_usd=Decimal(current_app.config["SEND_MAX_USD"]))
     comparison.check_limits(amount, limits, currency)
     filters = comparison.parse_filters(request.args.get("pickup"), request.args.get("days"))
     result = comparison.compare(session, corridor, amount=amount, amount_in=amount_in,
